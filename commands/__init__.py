@@ -1,0 +1,11 @@
+"""Feature packages. `all_features()` is the only entry point the engine uses."""
+
+from __future__ import annotations
+
+from bot.feature import Feature
+
+
+def all_features() -> list[Feature]:
+    from commands.aide import AideFeature
+
+    return [AideFeature()]

@@ -1,0 +1,157 @@
+"""Wiring: one object graph built here and passed down (no globals)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from bot.config import Config, ConfigSection
+from bot.context import Services, utc_now
+from bot.conversation import Conversations
+from bot.core_schema import CORE_MIGRATIONS
+from bot.feature import Feature
+from bot.message import Message
+from bot.outbox import Outbox, Transport
+from bot.router import Router
+from bot.scheduler import Scheduler
+from bot.store import Migration, Store
+
+logger = logging.getLogger(__name__)
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+HOUSEKEEPING_SECONDS = 3600
+FINISHED_OUTBOX_KEEP_SECONDS = 7 * 24 * 3600
+HANDLED_EVENTS_KEEP_SECONDS = 7 * 24 * 3600
+
+
+class RunningTransport(Transport, Protocol):
+    """A transport that also receives: it feeds messages to `handle` until stopped."""
+
+    async def run(self, handle: Callable[[Message], Awaitable[int]]) -> None: ...
+
+
+def feature_sections(features: Sequence[Feature]) -> list[ConfigSection]:
+    return [f.config_section for f in features if f.config_section is not None]
+
+
+def all_migrations(features: Sequence[Feature]) -> dict[str, Sequence[Migration]]:
+    migrations: dict[str, Sequence[Migration]] = {"core": CORE_MIGRATIONS}
+    for feature in features:
+        if feature.migrations:
+            migrations[feature.name] = feature.migrations
+    return migrations
+
+
+class App:
+    def __init__(
+        self,
+        config: Config,
+        features: Sequence[Feature],
+        *,
+        content_dir: Path = CONTENT_DIR,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.config = config
+        self.features = list(features)
+        self.content_dir = content_dir
+        self.now = now
+        self._services: Services | None = None
+        self._router: Router | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("app not started")
+        return self._services
+
+    @property
+    def router(self) -> Router:
+        if self._router is None:
+            raise RuntimeError("app not started")
+        return self._router
+
+    async def start(self) -> None:
+        store = Store(self.config.database_path)
+        await store.open(all_migrations(self.features))
+        clock = lambda: self.now().timestamp()  # noqa: E731
+        outbox = Outbox(store, self.config.outbox, clock=clock)
+        conversations = Conversations(
+            store, expiry_minutes=self.config.conversation_expiry_minutes, clock=clock
+        )
+        scheduler = Scheduler(self.config.timezone)
+        services = Services(
+            config=self.config,
+            store=store,
+            outbox=outbox,
+            conversations=conversations,
+            scheduler=scheduler,
+            content_dir=self.content_dir,
+            now=self.now,
+        )
+        router = Router(services)
+        services.router = router
+        self._services, self._router = services, router
+        for feature in self.features:
+            feature.setup(services, router)
+        scheduler.every("core:housekeeping", HOUSEKEEPING_SECONDS, self.housekeeping)
+        await scheduler.start()
+        outbox.start()
+        logger.info(
+            "started with %d feature(s), %d command(s)", len(self.features), len(router.commands())
+        )
+
+    async def housekeeping(self) -> None:
+        services = self.services
+        expired = await services.conversations.purge_expired()
+        purged = await services.outbox.purge(FINISHED_OUTBOX_KEEP_SECONDS)
+        cutoff = self.now().timestamp() - HANDLED_EVENTS_KEEP_SECONDS
+        events = await services.store.execute(
+            "DELETE FROM handled_events WHERE handled_at < ?", (cutoff,)
+        )
+        logger.info(
+            "housekeeping: %d conversation(s), %d outbox row(s), %d event id(s) purged",
+            expired,
+            purged,
+            events,
+        )
+
+    def add_transport(self, transport: Transport) -> None:
+        self.services.outbox.register_transport(transport)
+
+    async def run_transports(self, transports: Sequence[RunningTransport]) -> None:
+        """Run until the first transport ends (console end of input) or cancellation."""
+        for transport in transports:
+            self.add_transport(transport)
+        tasks = [
+            asyncio.create_task(t.run(self.router.handle), name=f"transport-{t.name}")
+            for t in transports
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def stop(self) -> None:
+        if self._services is None:
+            return
+        services = self._services
+        services.scheduler.shutdown()
+        await services.outbox.stop()
+        await services.store.close()
+        self._services = None
+        self._router = None
+
+    async def __aenter__(self) -> App:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

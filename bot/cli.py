@@ -1,0 +1,183 @@
+"""`relais` command line: run, console, check-config, backup, and the features' verbs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.app import App, RunningTransport, all_migrations, feature_sections
+from bot.config import Config, embedded_config, load_config
+from bot.configcheck import ConfigError
+from bot.feature import Feature
+from bot.logs import setup_logging
+from bot.store import Store, StoreError
+from bot.transports.console import ConsoleTransport
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _features() -> list[Feature]:
+    from commands import all_features
+
+    return all_features()
+
+
+def load(args: argparse.Namespace, features: Sequence[Feature]) -> Config:
+    """The config file when given, otherwise the embedded default (console, local data)."""
+    sections = feature_sections(features)
+    config_path: Path | None = getattr(args, "config", None)
+    if config_path is not None:
+        return load_config(config_path, sections=sections)
+    return embedded_config(data_dir=getattr(args, "data_dir", None), sections=sections)
+
+
+def build_parser(features: Sequence[Feature]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="relais",
+        description="Relais : droits, témoignages, agenda et appels pour les collectifs.",
+    )
+    parser.add_argument("--version", action="version", version=f"relais {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="plus de journaux")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMANDE")
+
+    run = sub.add_parser("run", help="démarrer le robot avec un fichier de configuration")
+    run.add_argument("--config", type=Path, required=True, help="fichier YAML")
+    run.set_defaults(func=cmd_run)
+
+    console = sub.add_parser("console", help="discuter avec le robot dans le terminal")
+    console.add_argument("--config", type=Path, help="fichier YAML (sinon : réglages intégrés)")
+    console.add_argument("--data-dir", type=Path, help="dossier des données (défaut : ./data)")
+    console.set_defaults(func=cmd_console)
+
+    check = sub.add_parser("check-config", help="vérifier un fichier de configuration")
+    check.add_argument("file", type=Path)
+    check.set_defaults(func=cmd_check_config)
+
+    backup = sub.add_parser("backup", help="copier la base de données, même pendant la marche")
+    backup.add_argument("destination", type=Path)
+    backup.add_argument("--config", type=Path)
+    backup.add_argument("--data-dir", type=Path)
+    backup.set_defaults(func=cmd_backup)
+
+    for feature in features:
+        feature.add_cli(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    features = _features()
+    parser = build_parser(features)
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return EXIT_USAGE
+    args.features = features
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
+    except StoreError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.file, sections=feature_sections(args.features))
+    transports = ["matrix"] if config.matrix else []
+    print(
+        f"Configuration valide : {len(config.groups)} groupe(s), "
+        f"transports : {', '.join(transports) or 'console seulement'}."
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    config = load(args, args.features)
+
+    async def go() -> None:
+        store = Store(config.database_path)
+        await store.open(all_migrations(args.features))
+        try:
+            await store.backup(args.destination)
+        finally:
+            await store.close()
+
+    asyncio.run(go())
+    print(f"Sauvegarde écrite dans {args.destination}")
+    return EXIT_OK
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    config = load(args, args.features)
+    setup_logging("WARNING", args.verbose)
+    return asyncio.run(_run_console(config, args.features))
+
+
+async def _run_console(config: Config, features: Sequence[Feature]) -> int:
+    async with App(config, features) as app:
+        console = ConsoleTransport(
+            drain=app.services.outbox.drain,
+            group_for_room=lambda room: _group_name(config, "console", room),
+        )
+        await app.run_transports([console])
+        await app.services.outbox.drain()
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = load(args, args.features)
+    setup_logging(config.log_level, args.verbose)
+    return asyncio.run(_run_service(config, args.features))
+
+
+async def _run_service(config: Config, features: Sequence[Feature]) -> int:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with App(config, features) as app:
+        transports: list[RunningTransport] = build_transports(config, app)
+        runner = asyncio.create_task(app.run_transports(transports))
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (runner, stopper):
+            task.cancel()
+        await asyncio.gather(runner, stopper, return_exceptions=True)
+        if runner in done and runner.exception() is not None:
+            raise runner.exception()  # type: ignore[misc]
+    logger.info("stopped")
+    return EXIT_OK
+
+
+def build_transports(config: Config, app: App) -> list[RunningTransport]:
+    transports: list[RunningTransport] = []
+    if not transports:
+        transports.append(
+            ConsoleTransport(
+                drain=app.services.outbox.drain,
+                group_for_room=lambda room: _group_name(config, "console", room),
+            )
+        )
+    return transports
+
+
+def _group_name(config: Config, transport: str, room: str) -> str | None:
+    group = config.group_for_room(transport, room)
+    return None if group is None else group.name
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""What handlers receive: the shared services and the parsed command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Config
+from bot.conversation import Conversations
+from bot.message import Message
+from bot.outbox import Outbox
+from bot.scheduler import Scheduler
+from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.router import Command, Router
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The object graph built once in `bot.app` and passed down. No globals."""
+
+    config: Config
+    store: Store
+    outbox: Outbox
+    conversations: Conversations
+    scheduler: Scheduler
+    content_dir: Path
+    now: Callable[[], datetime] = utc_now
+    # Feature-owned objects (e.g. the rights knowledge base), keyed by feature name.
+    features: dict[str, Any] = field(default_factory=dict)
+    router: Router | None = None
+
+
+@dataclass
+class CommandContext:
+    services: Services
+    message: Message
+    command: Command
+    args: dict[str, str]
+    raw_args: str
+    prefix: str = "!"
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    def usage(self) -> str:
+        return self.command.usage(self.prefix)

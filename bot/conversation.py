@@ -1,0 +1,157 @@
+"""Multi-turn exchanges (confirmations, numbered choices, free text until !fin).
+
+State lives in SQLite so a restart resumes a conversation. It is keyed by a keyed hash
+of (transport, sender, channel): the table holds no sender id. The state itself is
+encrypted with a key derived from the same identity and the instance secret, so the
+file alone does not reveal drafts without knowing whose they are.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from hashlib import blake2b
+from typing import TYPE_CHECKING, Any, Protocol
+
+import nacl.exceptions
+import nacl.secret
+import nacl.utils
+
+from bot.message import Message, Reply
+from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.context import Services
+
+logger = logging.getLogger(__name__)
+
+SECRET_STATE_KEY = "conversation_secret"
+
+
+@dataclass
+class ConversationState:
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    """What a flow answers to one input: replies, then the next step (None ends it)."""
+
+    replies: Sequence[Reply | str]
+    step: str | None = None
+    data: dict[str, Any] | None = None
+    expiry_minutes: int | None = None
+
+
+class ConversationFlow(Protocol):
+    """A feature's multi-turn exchange. Steps are plain strings the flow interprets."""
+
+    name: str
+    # Words after the command prefix that the flow takes as input ("fin" for "!fin").
+    controls: frozenset[str]
+
+    async def on_input(
+        self, services: Services, message: Message, state: ConversationState, text: str
+    ) -> Turn: ...
+
+    def help_for(self, state: ConversationState) -> str: ...
+
+    async def on_cancel(self, services: Services, state: ConversationState) -> str: ...
+
+
+class Conversations:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        expiry_minutes: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._expiry_seconds = expiry_minutes * 60
+        self._clock = clock
+        self._flows: dict[str, ConversationFlow] = {}
+        self._secret: bytes | None = None
+
+    def register(self, flow: ConversationFlow) -> None:
+        self._flows[flow.name] = flow
+
+    def flow(self, name: str) -> ConversationFlow | None:
+        return self._flows.get(name)
+
+    async def _instance_secret(self) -> bytes:
+        if self._secret is None:
+            stored = await self._store.get_state(SECRET_STATE_KEY)
+            if stored is None:
+                stored = nacl.utils.random(32).hex()
+                await self._store.set_state(SECRET_STATE_KEY, stored)
+            self._secret = bytes.fromhex(stored)
+        return self._secret
+
+    async def _owner_and_box(self, message: Message) -> tuple[str, nacl.secret.SecretBox]:
+        secret = await self._instance_secret()
+        identity = (
+            f"{message.channel.transport}\0{message.sender.id}\0{message.channel.id}".encode()
+        )
+        owner = blake2b(identity, key=secret, person=b"relais-owner", digest_size=20).hexdigest()
+        key = blake2b(identity, key=secret, person=b"relais-state", digest_size=32).digest()
+        return owner, nacl.secret.SecretBox(key)
+
+    async def get(self, message: Message) -> ConversationState | None:
+        owner, box = await self._owner_and_box(message)
+        row = await self._store.fetchone(
+            "SELECT flow, step, data, expires_at FROM conversations WHERE owner = ?", (owner,)
+        )
+        if row is None:
+            return None
+        if row["expires_at"] <= self._clock() or row["flow"] not in self._flows:
+            await self._store.execute("DELETE FROM conversations WHERE owner = ?", (owner,))
+            return None
+        try:
+            data = json.loads(box.decrypt(bytes(row["data"])))
+        except (nacl.exceptions.CryptoError, ValueError):
+            logger.warning("conversation state unreadable for flow %s; dropped", row["flow"])
+            await self._store.execute("DELETE FROM conversations WHERE owner = ?", (owner,))
+            return None
+        return ConversationState(flow=str(row["flow"]), step=str(row["step"]), data=data)
+
+    async def save(
+        self, message: Message, state: ConversationState, expiry_minutes: int | None = None
+    ) -> None:
+        owner, box = await self._owner_and_box(message)
+        now = self._clock()
+        expiry = self._expiry_seconds if expiry_minutes is None else expiry_minutes * 60
+        sealed = box.encrypt(json.dumps(state.data).encode())
+        await self._store.execute(
+            "INSERT INTO conversations (owner, flow, step, data, expires_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(owner) DO UPDATE SET flow = excluded.flow,"
+            " step = excluded.step, data = excluded.data, expires_at = excluded.expires_at,"
+            " updated_at = excluded.updated_at",
+            (owner, state.flow, state.step, bytes(sealed), now + expiry, now),
+        )
+
+    async def start(
+        self,
+        message: Message,
+        flow: str,
+        step: str,
+        data: dict[str, Any] | None = None,
+        expiry_minutes: int | None = None,
+    ) -> None:
+        if flow not in self._flows:
+            raise KeyError(f"unknown conversation flow {flow!r}")
+        await self.save(message, ConversationState(flow, step, data or {}), expiry_minutes)
+
+    async def end(self, message: Message) -> None:
+        owner, _ = await self._owner_and_box(message)
+        await self._store.execute("DELETE FROM conversations WHERE owner = ?", (owner,))
+
+    async def purge_expired(self) -> int:
+        return await self._store.execute(
+            "DELETE FROM conversations WHERE expires_at <= ?", (self._clock(),)
+        )

@@ -1,0 +1,111 @@
+"""Transport-neutral values exchanged between transports, the router and commands.
+
+Transports turn network events into `Message` values; commands answer with `Reply`
+values; the outbox carries `Outgoing` values to the transports. Nothing here knows
+about Matrix, Mastodon or any single feature.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class Role(enum.IntEnum):
+    """What a sender may do. Higher values include the lower ones."""
+
+    MEMBER = 0
+    ORGANISER = 1
+
+    @property
+    def label_fr(self) -> str:
+        return "organisatrice ou organisateur" if self is Role.ORGANISER else "membre"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote a message: a transport-specific id and the role the transport granted."""
+
+    id: str
+    role: Role = Role.MEMBER
+    display_name: str | None = None
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role >= Role.ORGANISER
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where a message was written and where its replies go.
+
+    `id` is the transport's own address (a Matrix room id, a Mastodon conversation,
+    a console room name). `group` is the collective's group this channel belongs to,
+    when the configuration maps it to one.
+    """
+
+    transport: str
+    id: str
+    is_direct: bool = False
+    group: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.transport}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One incoming text from a person."""
+
+    sender: Sender
+    channel: Channel
+    text: str
+    received_at: datetime
+    event_id: str | None = None
+    # Opaque transport data needed to answer (e.g. Mastodon visibility, status id).
+    reply_context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_direct(self) -> bool:
+        return self.channel.is_direct
+
+    @property
+    def transport(self) -> str:
+        return self.channel.transport
+
+
+class ReplyKind(enum.StrEnum):
+    """How a transport should present an outgoing text."""
+
+    ANSWER = "answer"  # an answer to a person's command (Matrix m.notice as a reply)
+    ANNOUNCEMENT = "announcement"  # reminders, calls: stand-alone posts
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A text a command wants to send.
+
+    `text` is light Markdown (bold, lists, links), written in French. `channel` is
+    None to answer where the message came from.
+    """
+
+    text: str
+    channel: Channel | None = None
+    kind: ReplyKind = ReplyKind.ANSWER
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message recorded in the outbox, as handed to a transport for delivery."""
+
+    id: int
+    key: str  # stable idempotency key: Matrix txn_id, Mastodon Idempotency-Key
+    channel: Channel
+    text: str
+    kind: ReplyKind
+    in_reply_to: str | None
+    reply_context: dict[str, Any]
+    attempts: int

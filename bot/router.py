@@ -1,0 +1,320 @@
+"""Command registry, parsing, roles, flood limit, conversations and the error boundary.
+
+Every incoming `Message` goes through `Router.handle`. Replies leave through the outbox.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot import texts
+from bot.context import CommandContext, Services
+from bot.conversation import ConversationState
+from bot.flood import FloodLimiter, FloodVerdict
+from bot.message import Message, Reply, Role, Sender
+from bot.outbox import OutgoingDraft
+from bot.text import is_help_request, normalize
+
+logger = logging.getLogger(__name__)
+
+HandlerResult = Reply | str | Sequence[Reply | str] | None
+Handler = Callable[[CommandContext], Awaitable[HandlerResult]]
+
+
+class CommandError(Exception):
+    """Raised by handlers: the French message is shown to the person as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(CommandError):
+    """Wrong arguments: the router adds the command's declared syntax."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str  # French, shown in the syntax: "question", "CODE"
+    required: bool = True
+    rest: bool = False  # takes the rest of the line, spaces included
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str  # one French line for !aide
+    handler: Handler | None = None
+    args: tuple[Arg, ...] = ()
+    aliases: tuple[str, ...] = ()
+    role: Role = Role.MEMBER
+    details: str = ""  # longer French help for !aide COMMANDE
+    examples: tuple[str, ...] = ()
+    subcommands: tuple[Command, ...] = ()
+    direct_only: bool = False
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def syntax(self) -> str:
+        parts = []
+        for arg in self.args:
+            label = f"<{arg.name}>" if arg.required else f"[{arg.name}]"
+            parts.append(label + ("…" if arg.rest and not arg.required else ""))
+        return " ".join(parts)
+
+    def usage(self, prefix: str = "!", parent: Command | None = None) -> str:
+        head = f"{prefix}{parent.name} {self.name}" if parent else f"{prefix}{self.name}"
+        syntax = self.syntax()
+        return f"{head} {syntax}".strip()
+
+    def find_subcommand(self, word: str) -> Command | None:
+        wanted = normalize(word)
+        for sub in self.subcommands:
+            if wanted in (normalize(n) for n in sub.names()):
+                return sub
+        return None
+
+
+def parse_args(command: Command, raw: str) -> dict[str, str]:
+    """Split `raw` per the declared arguments; raise UsageError naming what is wrong."""
+    values: dict[str, str] = {}
+    rest = raw.strip()
+    for index, arg in enumerate(command.args):
+        if not rest:
+            if arg.required:
+                raise UsageError(texts.MISSING_ARGUMENT.format(name=arg.name))
+            continue
+        if arg.rest or (index == len(command.args) - 1 and arg.rest):
+            values[arg.name] = rest
+            rest = ""
+            break
+        word, _, rest = rest.partition(" ")
+        values[arg.name] = word
+        rest = rest.strip()
+    if rest:
+        raise UsageError(texts.TOO_MANY_ARGUMENTS)
+    return values
+
+
+class Router:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._commands: dict[str, Command] = {}
+        self._by_name: dict[str, Command] = {}
+        self._flood = FloodLimiter(services.config.flood, time.monotonic)
+        self.prefix = services.config.command_prefix
+
+    # -- registry --------------------------------------------------------------------
+    def register(self, command: Command) -> None:
+        for name in command.names():
+            key = normalize(name)
+            if key in self._by_name:
+                raise ValueError(f"command name {name!r} registered twice")
+            self._by_name[key] = command
+        self._commands[command.name] = command
+
+    def commands(self) -> list[Command]:
+        return list(self._commands.values())
+
+    def find(self, name: str) -> Command | None:
+        return self._by_name.get(normalize(name).lstrip(self.prefix))
+
+    def effective_role(self, message: Message) -> Role:
+        organiser = self._services.config.organisers.includes(message.transport, message.sender.id)
+        return Role.ORGANISER if organiser else message.sender.role
+
+    # -- entry point -------------------------------------------------------------------
+    async def handle(self, message: Message) -> int:
+        """Route one message; return how many replies were recorded in the outbox."""
+        role = self.effective_role(message)
+        if role != message.sender.role:
+            message = _with_role(message, role)
+        text = message.text.strip()
+        is_command = text.startswith(self.prefix) and len(text) > 1
+        services = self._services
+        state = await services.conversations.get(message) if (is_command or text) else None
+        if not is_command and state is None and not message.is_direct:
+            return 0  # plain chat in a room is none of our business
+        if not text:
+            return 0
+        verdict = self._flood.check(f"{message.transport}:{message.sender.id}")
+        if verdict is FloodVerdict.DROP:
+            logger.info("flood: dropped a message on %s", message.transport)
+            return 0
+        if verdict is FloodVerdict.WARN:
+            logger.info("flood: warned a sender on %s", message.transport)
+            return await self.send(message, [texts.FLOOD_WARNING])
+        started = time.monotonic()
+        replies = await self._dispatch(message, text, is_command, state)
+        count = await self.send(message, replies)
+        logger.debug("handled a message in %.1f ms", (time.monotonic() - started) * 1000)
+        return count
+
+    async def _dispatch(
+        self, message: Message, text: str, is_command: bool, state: ConversationState | None
+    ) -> Sequence[Reply | str]:
+        if is_command:
+            word, _, raw = text[len(self.prefix) :].partition(" ")
+            word = normalize(word)
+            if state is not None:
+                handled = await self._conversation_control(message, state, word, raw)
+                if handled is not None:
+                    return handled
+            return await self._run_command(message, word, raw)
+        if state is not None:
+            return await self._conversation_input(message, state, text)
+        return [texts.greeting(self.prefix, self._visible_commands(message.sender))]
+
+    # -- commands ----------------------------------------------------------------------
+    async def _run_command(self, message: Message, word: str, raw: str) -> Sequence[Reply | str]:
+        command = self._by_name.get(word)
+        if command is None:
+            logger.info("unknown command on %s", message.transport)
+            return [texts.unknown_command(self.prefix, word, self._suggest(word, message.sender))]
+        parent: Command | None = None
+        first, _, after = raw.strip().partition(" ")
+        sub = command.find_subcommand(first) if first else None
+        if sub is not None:
+            parent, command, raw = command, sub, after
+        name = f"{parent.name} {command.name}" if parent else command.name
+        if command.role > message.sender.role:
+            logger.info("command %s refused: role", name)
+            return [texts.ORGANISERS_ONLY]
+        if command.handler is None:
+            return [texts.subcommand_menu(self.prefix, command)]
+        if command.direct_only and not message.is_direct:
+            return [texts.DIRECT_ONLY]
+        started = time.monotonic()
+        try:
+            args = parse_args(command, raw)
+            ctx = CommandContext(self._services, message, command, args, raw.strip(), self.prefix)
+            result = await command.handler(ctx)
+        except UsageError as exc:
+            logger.info("command %s: usage error", name)
+            return [
+                texts.usage_error(exc.message, command.usage(self.prefix, parent), command.examples)
+            ]
+        except CommandError as exc:
+            logger.info("command %s: refused with a message", name)
+            return [exc.message]
+        except Exception as exc:
+            _log_failure(f"command {name}", exc)
+            return [texts.APOLOGY]
+        logger.info("command %s ok in %.1f ms", name, (time.monotonic() - started) * 1000)
+        return _as_list(result)
+
+    def _visible_commands(self, sender: Sender) -> list[Command]:
+        return [c for c in self._commands.values() if c.role <= sender.role]
+
+    def _suggest(self, word: str, sender: Sender) -> str | None:
+        names = [n for c in self._visible_commands(sender) for n in c.names()]
+        close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    # -- conversations -----------------------------------------------------------------
+    async def _conversation_control(
+        self, message: Message, state: ConversationState, word: str, raw: str
+    ) -> Sequence[Reply | str] | None:
+        conversations = self._services.conversations
+        flow = conversations.flow(state.flow)
+        if flow is None:
+            return None
+        if word in ("annuler", "stop", "arreter"):
+            await conversations.end(message)
+            try:
+                return [await flow.on_cancel(self._services, state)]
+            except Exception as exc:
+                _log_failure(f"conversation {state.flow} cancel", exc)
+                return [texts.CANCELLED]
+        if word == "aide" and not raw.strip():
+            return [flow.help_for(state) + "\n\n" + texts.CONVERSATION_FOOTER]
+        if word in flow.controls:
+            return await self._conversation_input(
+                message, state, f"{self.prefix}{word} {raw}".strip()
+            )
+        return None
+
+    async def _conversation_input(
+        self, message: Message, state: ConversationState, text: str
+    ) -> Sequence[Reply | str]:
+        conversations = self._services.conversations
+        flow = conversations.flow(state.flow)
+        if flow is None:
+            await conversations.end(message)
+            return [texts.APOLOGY]
+        if is_help_request(text):
+            return [flow.help_for(state) + "\n\n" + texts.CONVERSATION_FOOTER]
+        try:
+            turn = await flow.on_input(self._services, message, state, text)
+        except CommandError as exc:
+            return [exc.message]
+        except Exception as exc:
+            _log_failure(f"conversation {state.flow} step {state.step}", exc)
+            return [texts.APOLOGY_CONVERSATION]
+        if turn.step is None:
+            await conversations.end(message)
+        else:
+            new_state = ConversationState(
+                state.flow, turn.step, state.data if turn.data is None else turn.data
+            )
+            await conversations.save(message, new_state, turn.expiry_minutes)
+        logger.info("conversation %s: step %s -> %s", state.flow, state.step, turn.step)
+        return list(turn.replies)
+
+    # -- output --------------------------------------------------------------------------
+    async def send(self, message: Message, replies: Sequence[Reply | str]) -> int:
+        drafts = []
+        for index, item in enumerate(replies):
+            reply = Reply(item) if isinstance(item, str) else item
+            if not reply.text.strip():
+                continue
+            channel = reply.channel or message.channel
+            key = None
+            if message.event_id and reply.channel is None:
+                # Stable across a restart that handles the same event again.
+                key = f"re-{message.transport}-{message.event_id}-{index}"
+            drafts.append(
+                OutgoingDraft(
+                    channel=channel,
+                    text=reply.text,
+                    kind=reply.kind,
+                    key=key,
+                    in_reply_to=message.event_id if reply.channel is None else None,
+                    reply_context=message.reply_context if reply.channel is None else None,
+                )
+            )
+        if drafts:
+            await self._services.outbox.enqueue_many(drafts)
+        return len(drafts)
+
+
+def _as_list(result: HandlerResult) -> list[Reply | str]:
+    if result is None:
+        return []
+    if isinstance(result, Reply | str):
+        return [result]
+    return list(result)
+
+
+def _with_role(message: Message, role: Role) -> Message:
+    sender = Sender(message.sender.id, role, message.sender.display_name)
+    return Message(
+        sender=sender,
+        channel=message.channel,
+        text=message.text,
+        received_at=message.received_at,
+        event_id=message.event_id,
+        reply_context=message.reply_context,
+    )
+
+
+def _log_failure(what: str, exc: BaseException) -> None:
+    """Log the traceback frames and the exception type, never its message (may hold user text)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("%s failed with %s\n%s", what, exc.__class__.__name__, frames.rstrip())

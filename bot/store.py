@@ -1,0 +1,203 @@
+"""SQLite storage: one aiosqlite connection, WAL, forward-only migrations per component.
+
+Every component (the engine's "core", each feature) declares numbered migrations.
+Each migration runs with its version bump in one transaction. A database written by
+newer code (a higher version, or a component this code does not know) is refused
+before anything is changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+class StoreError(Exception):
+    """A database Relais must not use; the message is French and says what to do."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+def check_migrations(component: str, migrations: Sequence[Migration]) -> None:
+    expected = list(range(1, len(migrations) + 1))
+    if [m.version for m in migrations] != expected:
+        raise ValueError(f"migrations of {component!r} must be numbered 1..n without gaps")
+
+
+class Store:
+    """Owns the connection. Use `transaction()` for several writes that go together."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("store is not open")
+        return self._db
+
+    async def open(self, migrations: Mapping[str, Sequence[Migration]]) -> None:
+        for component, steps in migrations.items():
+            check_migrations(component, steps)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        try:
+            await self._check_readable()
+            current = await self._read_versions()
+            _refuse_newer(self.path, current, migrations)
+            await self._configure()
+            await self._migrate(current, migrations)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()
+
+    async def _check_readable(self) -> None:
+        try:
+            rows = await self.db.execute_fetchall("PRAGMA quick_check")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"Le fichier {self.path} n'est pas une base Relais lisible ({exc}). "
+                "Rien n'a été modifié. Restaurez une sauvegarde (relais backup) "
+                "ou indiquez un autre dossier de données."
+            ) from None
+        result = [row[0] for row in rows]
+        if result != ["ok"]:
+            raise StoreError(
+                f"La base {self.path} est endommagée (contrôle d'intégrité : {result[0]}). "
+                "Rien n'a été modifié. Restaurez une sauvegarde."
+            )
+
+    async def _read_versions(self) -> dict[str, int]:
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        rows = await self.db.execute_fetchall("SELECT component, version FROM schema_version")
+        return {row[0]: row[1] for row in rows}
+
+    async def _configure(self) -> None:
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA secure_delete=ON",
+            "PRAGMA busy_timeout=5000",
+        ):
+            await self.db.execute(pragma)
+
+    async def _migrate(
+        self, current: dict[str, int], migrations: Mapping[str, Sequence[Migration]]
+    ) -> None:
+        for component, steps in migrations.items():
+            version = current.get(component, 0)
+            for step in steps[version:]:
+                async with self.transaction() as db:
+                    for statement in step.statements:
+                        await db.execute(statement)
+                    await db.execute(
+                        "INSERT INTO schema_version(component, version) VALUES (?, ?)"
+                        " ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                        (component, step.version),
+                    )
+                logger.info(
+                    "migrated %s to version %d (%s)", component, step.version, step.description
+                )
+
+    async def versions(self) -> dict[str, int]:
+        return await self._read_versions()
+
+    # -- access ----------------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One write statement in its own transaction; returns lastrowid or rowcount."""
+        async with self._lock:
+            cursor = await self.db.execute(sql, params)
+            result = cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else None
+            rowcount = cursor.rowcount
+            await cursor.close()
+        return int(result) if result else rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as db:
+            await db.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            rows = await self.db.execute_fetchall(sql, params)
+        return list(rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._lock:
+            cursor = await self.db.execute(sql, params)
+            row = await cursor.fetchone()
+            await cursor.close()
+        return row
+
+    # -- small key/value state (sync tokens, last seen ids) ----------------------------
+    async def get_state(self, key: str) -> str | None:
+        row = await self.fetchone("SELECT value FROM kv_state WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    async def set_state(self, key: str, value: str) -> None:
+        await self.execute(
+            "INSERT INTO kv_state(key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    async def backup(self, destination: Path) -> None:
+        """Online copy with SQLite's backup API: safe while the bot runs."""
+        if destination.exists():
+            raise StoreError(f"{destination} existe déjà : choisissez un autre nom de fichier.")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(destination) as target, self._lock:
+            await self.db.backup(target)
+
+
+def _refuse_newer(
+    path: Path, current: Mapping[str, int], migrations: Mapping[str, Sequence[Migration]]
+) -> None:
+    for component, version in current.items():
+        known = migrations.get(component)
+        if known is None or version > len(known):
+            raise StoreError(
+                f"La base {path} a été écrite par une version plus récente de Relais "
+                f"(partie « {component} », version {version}). Rien n'a été modifié. "
+                "Mettez Relais à jour, ou restaurez une sauvegarde faite avec cette version."
+            )

@@ -1,0 +1,191 @@
+"""French text helpers shared by the engine and features: normalising and reading answers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s'-]")
+
+YES = frozenset(
+    {
+        "oui",
+        "o",
+        "ouais",
+        "ouai",
+        "yes",
+        "y",
+        "ok",
+        "okay",
+        "oki",
+        "d'accord",
+        "dac",
+        "daccord",
+        "c'est bon",
+        "cest bon",
+        "bien sur",
+        "valider",
+        "je valide",
+        "confirmer",
+        "je confirme",
+        "vas-y",
+        "vas y",
+        "go",
+        "parfait",
+        "exact",
+        "exactement",
+        "si",
+    }
+)
+NO = frozenset(
+    {
+        "non",
+        "n",
+        "no",
+        "nan",
+        "nope",
+        "pas du tout",
+        "surtout pas",
+        "annule",
+        "non merci",
+        "pas d'accord",
+        "refuser",
+        "je refuse",
+        "faux",
+    }
+)
+HELP = frozenset(
+    {
+        "aide",
+        "help",
+        "?",
+        "??",
+        "au secours",
+        "je comprends pas",
+        "je ne comprends pas",
+        "comprends pas",
+        "jcomprends pas",
+        "quoi",
+        "hein",
+        "comment",
+        "comment faire",
+        "menu",
+    }
+)
+NUMBER_WORDS = {
+    "un": 1,
+    "une": 1,
+    "premier": 1,
+    "premiere": 1,
+    "1er": 1,
+    "1ere": 1,
+    "deux": 2,
+    "deuxieme": 2,
+    "second": 2,
+    "seconde": 2,
+    "2e": 2,
+    "2eme": 2,
+    "trois": 3,
+    "troisieme": 3,
+    "3e": 3,
+    "3eme": 3,
+    "quatre": 4,
+    "quatrieme": 4,
+    "4e": 4,
+    "4eme": 4,
+    "cinq": 5,
+    "cinquieme": 5,
+    "5e": 5,
+    "5eme": 5,
+    "six": 6,
+    "sixieme": 6,
+    "6e": 6,
+    "6eme": 6,
+    "sept": 7,
+    "septieme": 7,
+    "7e": 7,
+    "7eme": 7,
+    "huit": 8,
+    "huitieme": 8,
+    "8e": 8,
+    "8eme": 8,
+    "neuf": 9,
+    "neuvieme": 9,
+    "9e": 9,
+    "9eme": 9,
+    "dix": 10,
+    "dixieme": 10,
+    "10e": 10,
+    "10eme": 10,
+}
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, typographic apostrophes made plain, spaces collapsed."""
+    text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
+    return _SPACES.sub(" ", strip_accents(text).lower()).strip()
+
+
+def _bare(text: str) -> str:
+    return _SPACES.sub(" ", _PUNCT.sub(" ", normalize(text))).strip()
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True for a yes ("oui", "ok", "1"? no: numbers are not yes), False for a no, else None."""
+    bare = _bare(text)
+    if bare in YES:
+        return True
+    if bare in NO:
+        return False
+    words = bare.split()
+    if words and words[0] in {"oui", "ok", "ouais"} and not (set(words) & {"non", "pas"}):
+        return True
+    if words and words[0] in {"non", "nan"}:
+        return False
+    return None
+
+
+def is_help_request(text: str) -> bool:
+    return _bare(text) in HELP
+
+
+def parse_number(text: str) -> int | None:
+    """A small positive number written as digits or as a French word."""
+    bare = _bare(text)
+    bare = re.sub(r"^(choix|option|numero|n|no|le|la|c'est|cest|je choisis|je prends)\s+", "", bare)
+    bare = bare.rstrip(" .)")
+    if bare.isdigit() and len(bare) <= 3:
+        return int(bare)
+    return NUMBER_WORDS.get(bare)
+
+
+def parse_choice(text: str, options: Sequence[str]) -> int | None:
+    """Index (0-based) of the chosen option, from its number or its words; else None."""
+    number = parse_number(text)
+    if number is not None:
+        return number - 1 if 1 <= number <= len(options) else None
+    bare = _bare(text)
+    if not bare:
+        return None
+    exact = [i for i, option in enumerate(options) if _bare(option) == bare]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [
+        i
+        for i, option in enumerate(options)
+        if bare in _bare(option) or any(word == bare for word in _bare(option).split())
+    ]
+    if len(partial) == 1 and len(bare) >= 3:
+        return partial[0]
+    return None
+
+
+def numbered(options: Sequence[str]) -> str:
+    return "\n".join(f"{i}. {option}" for i, option in enumerate(options, start=1))

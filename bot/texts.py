@@ -1,0 +1,65 @@
+"""Everything the engine itself says to people, in plain French, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.router import Command
+
+FLOOD_WARNING = (
+    "Doucement : vous envoyez beaucoup de messages d'un coup. "
+    "Attendez une minute, puis réessayez. Je ne répondrai pas d'ici là."
+)
+ORGANISERS_ONLY = (
+    "Cette commande est réservée aux organisatrices et organisateurs du collectif. "
+    "Tapez !aide pour voir ce que vous pouvez faire."
+)
+DIRECT_ONLY = (
+    "Cette commande marche seulement en message privé avec moi. "
+    "Écrivez-moi directement, puis tapez-la de nouveau."
+)
+APOLOGY = (
+    "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un moment. "
+    "Si ça recommence, prévenez les organisatrices et organisateurs."
+)
+APOLOGY_CONVERSATION = (
+    "Désolé, quelque chose s'est mal passé de mon côté. Votre réponse n'est pas perdue : "
+    "réessayez dans un moment, ou tapez !annuler pour arrêter."
+)
+CANCELLED = "C'est annulé. Rien n'a été gardé."
+CONVERSATION_FOOTER = "Pour arrêter à tout moment : !annuler"
+MISSING_ARGUMENT = "Il manque : {name}."
+TOO_MANY_ARGUMENTS = "Il y a trop de mots après la commande."
+
+
+def greeting(prefix: str, commands: Sequence[Command]) -> str:
+    lines = [
+        "Bonjour ! Je suis Relais, le robot du collectif.",
+        "Voici ce que je sais faire (tapez la commande, point d'exclamation compris) :",
+        "",
+    ]
+    lines += [f"- {prefix}{c.name} : {c.summary}" for c in commands]
+    lines += ["", f"Pour en savoir plus sur une commande : {prefix}aide <commande>"]
+    return "\n".join(lines)
+
+
+def unknown_command(prefix: str, word: str, suggestion: str | None) -> str:
+    hint = f" Vouliez-vous dire {prefix}{suggestion} ?" if suggestion else ""
+    return (
+        f"Je ne connais pas la commande « {prefix}{word} ».{hint} Tapez {prefix}aide pour la liste."
+    )
+
+
+def usage_error(problem: str, usage: str, examples: Sequence[str]) -> str:
+    text = f"{problem}\nUtilisation : {usage}"
+    if examples:
+        text += "\nExemple : " + examples[0]
+    return text
+
+
+def subcommand_menu(prefix: str, command: Command) -> str:
+    lines = [f"{prefix}{command.name} : {command.summary}", ""]
+    lines += [f"- {sub.usage(prefix, command)} : {sub.summary}" for sub in command.subcommands]
+    return "\n".join(lines)
