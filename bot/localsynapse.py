@@ -176,9 +176,13 @@ class LocalSynapse:
         began = time.monotonic()
         self._spawn()
         deadline = began + self.startup_timeout
-        while not await self._answers_async():
-            self._check_still_starting(deadline)
-            await asyncio.sleep(0.1)
+        try:
+            while not await self._answers_async():
+                self._check_still_starting(deadline)
+                await asyncio.sleep(0.1)
+        except BaseException:
+            self._abandon_start()
+            raise
         self._record_ready(began)
 
     def start_blocking(self) -> None:
@@ -189,9 +193,13 @@ class LocalSynapse:
         began = time.monotonic()
         self._spawn()
         deadline = began + self.startup_timeout
-        while not self._answers_blocking():
-            self._check_still_starting(deadline)
-            time.sleep(0.1)
+        try:
+            while not self._answers_blocking():
+                self._check_still_starting(deadline)
+                time.sleep(0.1)
+        except BaseException:
+            self._abandon_start()
+            raise
         self._record_ready(began)
 
     async def stop(self) -> None:
@@ -444,6 +452,11 @@ class LocalSynapse:
             raise LocalSynapseError(
                 f"Synapse did not answer within {self.startup_timeout:.0f} s.\n{self._log_tail()}"
             )
+
+    def _abandon_start(self) -> None:
+        """A start that failed or was cancelled leaves no process behind."""
+        if self._process is not None:
+            self._reap(self._process)
 
     def _record_ready(self, began: float) -> None:
         self.last_startup_seconds = time.monotonic() - began
