@@ -143,7 +143,14 @@ class Router:
             return 0  # plain chat in a room is none of our business
         if not text:
             return 0
-        verdict = self._flood.check(f"{message.transport}:{message.sender.id}")
+        # Free text inside a conversation (a testimony told over many messages) is not
+        # limited here; the flow bounds it. Commands and greetings are.
+        limited = is_command or state is None
+        verdict = (
+            self._flood.check(f"{message.transport}:{message.sender.id}")
+            if limited
+            else FloodVerdict.ALLOW
+        )
         if verdict is FloodVerdict.DROP:
             logger.info("flood: dropped a message on %s", message.transport)
             return 0

@@ -45,6 +45,9 @@ class Store:
     """Owns the connection. Use `transaction()` for several writes that go together."""
 
     def __init__(self, path: Path) -> None:
+        # aiosqlite logs every statement with its parameters at DEBUG: that would put
+        # message texts in the logs. Privacy first, whatever the log level.
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
         self.path = path
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()

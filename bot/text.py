@@ -153,7 +153,7 @@ def parse_yes_no(text: str) -> bool | None:
 
 
 def is_help_request(text: str) -> bool:
-    return _bare(text) in HELP
+    return _bare(text) in HELP or normalize(text) in HELP
 
 
 def parse_number(text: str) -> int | None:

@@ -1,0 +1,51 @@
+"""Test helpers. `RecordingTransport` is the maubot-style fake: it records what it would send."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.message import Channel, Message, Outgoing, Role, Sender
+
+
+class RecordingTransport:
+    """Records deliveries; `fail` may raise to simulate network trouble."""
+
+    def __init__(self, name: str = "test", fail: Callable[[Outgoing], None] | None = None) -> None:
+        self.name = name
+        self.sent: list[Outgoing] = []
+        self.calls = 0
+        self.fail = fail
+
+    async def deliver(self, item: Outgoing) -> str | None:
+        self.calls += 1
+        if self.fail is not None:
+            self.fail(item)
+        self.sent.append(item)
+        return f"remote-{item.id}"
+
+    def texts(self) -> list[str]:
+        return [item.text for item in self.sent]
+
+
+_event_numbers = itertools.count(1)
+
+
+def message(
+    text: str,
+    *,
+    sender: str = "@alice:example.org",
+    role: Role = Role.MEMBER,
+    channel: str = "!room:example.org",
+    direct: bool = False,
+    transport: str = "test",
+    event_id: str | None = None,
+) -> Message:
+    return Message(
+        sender=Sender(sender, role),
+        channel=Channel(transport, channel, is_direct=direct),
+        text=text,
+        received_at=datetime.now(UTC),
+        event_id=event_id or f"$event{next(_event_numbers)}",
+    )

@@ -1,0 +1,220 @@
+"""Outbox: recorded before sending, exactly once across a crash, retries, give-up, ordering."""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+
+import pytest
+
+from bot.config import OutboxConfig
+from bot.core_schema import CORE_MIGRATIONS
+from bot.message import Channel, Outgoing
+from bot.outbox import (
+    Outbox,
+    OutgoingDraft,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    _to_outgoing,
+)
+from bot.store import Store
+from tests.helpers import RecordingTransport
+
+ROOM = Channel("test", "!room:x")
+FAST = OutboxConfig(max_attempts=4, base_delay_seconds=0.01, max_delay_seconds=0.05)
+
+
+class IdempotentServer:
+    """Stands in for a server that honours idempotency keys (Synapse txn_id, Mastodon)."""
+
+    def __init__(self) -> None:
+        self.accepted: dict[str, str] = {}
+
+    def post(self, item: Outgoing) -> str:
+        return self.accepted.setdefault(item.key, item.text)
+
+
+async def open_store(path: Path) -> Store:
+    store = Store(path)
+    await store.open({"core": CORE_MIGRATIONS})
+    return store
+
+
+async def test_crash_between_record_and_send_delivers_once_after_restart(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    server = IdempotentServer()
+
+    # First life: the message is recorded, then the process dies before any delivery.
+    store = await open_store(path)
+    outbox = Outbox(store, FAST)
+    await outbox.enqueue(OutgoingDraft(ROOM, "rappel : réunion", key="reminder-1"))
+    await store.close()
+
+    # Second life: the worker finds it and delivers it.
+    store = await open_store(path)
+    transport = RecordingTransport()
+    outbox = Outbox(store, FAST)
+    outbox.register_transport(transport)
+    outbox.start()
+    assert await outbox.drain(5)
+    await outbox.stop()
+    assert transport.texts() == ["rappel : réunion"]
+    server.post(transport.sent[0])
+
+    # Recording the same key again (the scheduler fired twice) adds nothing.
+    await outbox.enqueue(OutgoingDraft(ROOM, "rappel : réunion", key="reminder-1"))
+    outbox.start()
+    assert await outbox.drain(5)
+    await outbox.stop()
+    assert len(transport.sent) == 1
+    await store.close()
+
+
+async def test_crash_after_send_before_marking_is_deduplicated_by_key(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    server = IdempotentServer()
+    store = await open_store(path)
+    outbox = Outbox(store, FAST)
+    await outbox.enqueue(OutgoingDraft(ROOM, "appel", key="call-7"))
+
+    class DiesAfterSending(RecordingTransport):
+        async def deliver(self, item: Outgoing) -> str | None:
+            server.post(item)
+            raise KeyboardInterrupt  # the process dies before marking it delivered
+
+    outbox.register_transport(DiesAfterSending())
+    rows = await store.fetchall("SELECT * FROM outbox WHERE status = 'pending'")
+    with pytest.raises(KeyboardInterrupt):
+        await outbox._deliver_one(_to_outgoing(rows[0]))
+    await store.close()
+
+    store = await open_store(path)
+    outbox = Outbox(store, FAST)
+
+    class ServerBacked(RecordingTransport):
+        async def deliver(self, item: Outgoing) -> str | None:
+            server.post(item)
+            return await super().deliver(item)
+
+    outbox.register_transport(ServerBacked())
+    outbox.start()
+    assert await outbox.drain(5)
+    await outbox.stop()
+    assert server.accepted == {"call-7": "appel"}  # one message on the server, not two
+    await store.close()
+
+
+async def test_transient_failures_are_retried_with_backoff(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+    failures = [2]
+
+    def flaky(item: Outgoing) -> None:
+        if failures[0] > 0:
+            failures[0] -= 1
+            raise TransientDeliveryError("serveur indisponible")
+
+    transport = RecordingTransport(fail=flaky)
+    outbox = Outbox(store, FAST, rng=random.Random(1))
+    outbox.register_transport(transport)
+    outbox.start()
+    await outbox.enqueue(OutgoingDraft(ROOM, "bonjour"))
+    for _ in range(200):
+        await outbox.drain(1)
+        if transport.sent:
+            break
+    await outbox.stop()
+    assert transport.texts() == ["bonjour"] and transport.calls == 3
+    row = await store.fetchone("SELECT status, attempts, text FROM outbox")
+    assert row is not None and tuple(row) == ("delivered", 3, "")  # text forgotten once sent
+    await store.close()
+
+
+async def test_gives_up_after_max_attempts_with_logged_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    store = await open_store(tmp_path / "db.sqlite3")
+
+    def always(item: Outgoing) -> None:
+        raise TransientDeliveryError("délai dépassé")
+
+    transport = RecordingTransport(fail=always)
+    outbox = Outbox(store, FAST)
+    outbox.register_transport(transport)
+    outbox.start()
+    await outbox.enqueue(OutgoingDraft(ROOM, "texte privé qui ne doit pas être journalisé"))
+    for _ in range(300):
+        await outbox.drain(1)
+        row = await store.fetchone("SELECT status, attempts, last_error FROM outbox")
+        if row is not None and row["status"] == "failed":
+            break
+    await outbox.stop()
+    assert row is not None and tuple(row) == ("failed", FAST.max_attempts, "délai dépassé")
+    assert transport.calls == FAST.max_attempts
+    assert "given up after 4 attempt(s): délai dépassé" in caplog.text
+    assert "texte privé" not in caplog.text
+    await store.close()
+
+
+async def test_permanent_failure_is_not_retried(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+
+    def refuse(item: Outgoing) -> None:
+        raise PermanentDeliveryError("message refusé (422)")
+
+    transport = RecordingTransport(fail=refuse)
+    outbox = Outbox(store, FAST)
+    outbox.register_transport(transport)
+    outbox.start()
+    await outbox.enqueue(OutgoingDraft(ROOM, "x"))
+    await outbox.enqueue(OutgoingDraft(ROOM, "y"))
+    assert await outbox.drain(5)
+    await outbox.stop()
+    assert transport.calls == 2
+    rows = await store.fetchall("SELECT status, last_error FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [("failed", "message refusé (422)")] * 2
+    await store.close()
+
+
+async def test_rate_limited_room_keeps_order_and_does_not_block_others(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+    busy_room = Channel("test", "!busy:x")
+    limited = [3]
+
+    def rate_limit(item: Outgoing) -> None:
+        if item.channel == busy_room and limited[0] > 0:
+            limited[0] -= 1
+            raise TransientDeliveryError("M_LIMIT_EXCEEDED", retry_after=0.05, rate_limited=True)
+
+    transport = RecordingTransport(fail=rate_limit)
+    outbox = Outbox(store, OutboxConfig(max_attempts=2, base_delay_seconds=0.01))
+    outbox.register_transport(transport)
+    await outbox.enqueue_many(
+        [OutgoingDraft(busy_room, f"busy {i}") for i in range(5)]
+        + [OutgoingDraft(ROOM, f"calm {i}") for i in range(5)]
+    )
+    outbox.start()
+    for _ in range(200):
+        await outbox.drain(1)
+        if len(transport.sent) == 10:
+            break
+    await outbox.stop()
+    busy = [t for t in transport.texts() if t.startswith("busy")]
+    calm = [t for t in transport.texts() if t.startswith("calm")]
+    assert busy == [f"busy {i}" for i in range(5)]  # in order, none lost despite 3 rate limits
+    assert calm == [f"calm {i}" for i in range(5)]
+    # The calm room was not held up: all its messages left before the busy room finished.
+    order = transport.texts()
+    assert order.index("calm 4") < order.index("busy 4")
+    await store.close()
+
+
+def test_backoff_grows_exponentially_with_jitter_and_cap() -> None:
+    outbox = Outbox(
+        None, OutboxConfig(base_delay_seconds=1, max_delay_seconds=10), rng=random.Random(3)
+    )  # type: ignore[arg-type]
+    delays = [outbox.backoff(n) for n in range(1, 7)]
+    for n, delay in enumerate(delays, start=1):
+        ceiling = min(10, 2 ** (n - 1))
+        assert ceiling / 2 <= delay <= ceiling

@@ -1,0 +1,152 @@
+"""Router: declared syntax, roles, unknown commands, flood limit, DMs vs rooms, error boundary."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.app import App
+from bot.context import CommandContext
+from bot.message import Role
+from bot.router import Arg, Command, CommandError
+from tests.helpers import RecordingTransport, message
+
+
+async def replies(app: App, text: str, **kwargs: object) -> list[str]:
+    name = str(kwargs.get("transport", "test"))
+    if name not in app.services.outbox._transports:
+        app.add_transport(RecordingTransport(name))
+    transport = app.services.outbox._transports[name]
+    assert isinstance(transport, RecordingTransport)
+    before = len(transport.sent)
+    await app.router.handle(message(text, **kwargs))  # type: ignore[arg-type]
+    assert await app.services.outbox.drain(5)
+    return transport.texts()[before:]
+
+
+@pytest.fixture
+def echo_commands(app: App) -> App:
+    async def dire(ctx: CommandContext) -> str:
+        return f"écho : {ctx.args['texte']} / {ctx.args.get('suite', '-')}"
+
+    async def secret(ctx: CommandContext) -> str:
+        return "réservé ok"
+
+    async def oups(ctx: CommandContext) -> str:
+        raise CommandError("Ce numéro n'existe pas. Vérifiez-le.")
+
+    async def plante(ctx: CommandContext) -> str:
+        marker = "-".join(("SECRET", "USER", "TEXT"))
+        raise RuntimeError(f"{marker} {ctx.message.text}")
+
+    router = app.router
+    router.register(
+        Command(
+            "dire",
+            "répète",
+            dire,
+            args=(Arg("texte"), Arg("suite", required=False, rest=True)),
+            examples=("!dire bonjour",),
+        )
+    )
+    router.register(Command("secret", "réservé", secret, role=Role.ORGANISER))
+    router.register(Command("oups", "erreur attendue", oups))
+    router.register(Command("plante", "erreur inattendue", plante, args=(Arg("x", False, True),)))
+    return app
+
+
+async def test_ping_answers(app: App) -> None:
+    assert await replies(app, "!ping") == ["Pong ! Je suis là et je fonctionne."]
+
+
+async def test_arguments_are_parsed_per_declared_syntax(echo_commands: App) -> None:
+    out = await replies(echo_commands, "!dire salut tout le monde")
+    assert out == ["écho : salut / tout le monde"]
+
+
+async def test_missing_argument_is_answered_from_declared_syntax(echo_commands: App) -> None:
+    (out,) = await replies(echo_commands, "!dire")
+    assert "Il manque : texte." in out
+    assert "Utilisation : !dire <texte> [suite]" in out
+    assert "Exemple : !dire bonjour" in out
+
+
+async def test_too_many_arguments(app: App) -> None:
+    (out,) = await replies(app, "!ping encore et encore")
+    assert out.startswith("Il y a trop de mots")
+    assert "Utilisation : !ping" in out
+
+
+async def test_unknown_command_gets_a_hint_not_silence(app: App) -> None:
+    (out,) = await replies(app, "!pnig")
+    assert "!pnig" in out and "!aide" in out
+    assert "Vouliez-vous dire !ping ?" in out
+
+
+async def test_command_names_ignore_case_and_accents(app: App) -> None:
+    assert await replies(app, "!AIDE ping") == await replies(app, "!aidé ping")
+
+
+async def test_organiser_only_command_refuses_members_politely(echo_commands: App) -> None:
+    (out,) = await replies(echo_commands, "!secret")
+    assert "réservée aux organisatrices et organisateurs" in out
+    assert await replies(echo_commands, "!secret", role=Role.ORGANISER) == ["réservé ok"]
+
+
+async def test_organisers_from_config_get_the_role(echo_commands: App) -> None:
+    out = await replies(echo_commands, "!secret", sender="@orga:example.org", transport="matrix")
+    assert out == ["réservé ok"]
+    # The same id on another transport is not an organiser.
+    assert await replies(echo_commands, "!secret", sender="@orga:example.org") != ["réservé ok"]
+
+
+async def test_help_lists_only_commands_of_your_role(echo_commands: App) -> None:
+    (member,) = await replies(echo_commands, "!aide")
+    (organiser,) = await replies(echo_commands, "!aide", role=Role.ORGANISER)
+    assert "!secret" not in member and "réservées aux organisatrices" in member
+    assert "!secret" in organiser
+
+
+async def test_plain_room_messages_are_ignored(app: App) -> None:
+    assert await replies(app, "bonjour tout le monde") == []
+
+
+async def test_plain_direct_message_gets_greeting_with_menu(app: App) -> None:
+    (out,) = await replies(app, "bonjour", direct=True)
+    assert out.startswith("Bonjour !") and "!aide" in out and "!ping" in out
+
+
+async def test_command_error_is_shown_to_the_person(echo_commands: App) -> None:
+    assert await replies(echo_commands, "!oups") == ["Ce numéro n'existe pas. Vérifiez-le."]
+
+
+async def test_unexpected_error_apologises_and_logs_without_text(
+    echo_commands: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    (out,) = await replies(echo_commands, "!plante avec mes données perso")
+    assert out.startswith("Désolé")
+    assert "RuntimeError" in caplog.text and "command plante failed" in caplog.text
+    assert "SECRET-USER-TEXT" not in caplog.text
+    assert "données perso" not in caplog.text
+
+
+async def test_flood_warns_once_then_stays_silent(app: App) -> None:
+    capacity = app.config.flood.capacity
+    outs = [await replies(app, "!ping", sender="@flood:example.org") for _ in range(capacity + 3)]
+    assert all(o == ["Pong ! Je suis là et je fonctionne."] for o in outs[:capacity])
+    assert "Doucement" in outs[capacity][0]
+    assert outs[capacity + 1] == [] and outs[capacity + 2] == []
+    # Another person is not affected.
+    assert await replies(app, "!ping", sender="@other:example.org") != []
+
+
+async def test_same_event_handled_twice_is_answered_once(app: App) -> None:
+    transport = app.services.outbox._transports["test"]
+    assert isinstance(transport, RecordingTransport)
+    msg = message("!ping", event_id="$same")
+    await app.router.handle(msg)
+    await app.router.handle(msg)
+    await app.services.outbox.drain(5)
+    assert [t for t in transport.sent if t.in_reply_to == "$same"].__len__() == 1
