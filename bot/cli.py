@@ -163,7 +163,16 @@ async def _run_service(config: Config, features: Sequence[Feature]) -> int:
 
 
 def build_transports(config: Config, app: App) -> list[RunningTransport]:
+    """Matrix and Mastodon when configured; the console when neither is."""
     transports: list[RunningTransport] = []
+    if config.matrix is not None:
+        from bot.transports import matrix
+
+        transports.append(matrix.create(config, app.services))
+    if config.mastodon is not None:
+        from bot.transports import mastodon
+
+        transports.append(mastodon.create(config, app.services))
     if not transports:
         transports.append(
             ConsoleTransport(

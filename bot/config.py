@@ -7,6 +7,7 @@ The engine's own sections live here; each feature parses its own section through
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,12 +63,22 @@ class OutboxConfig:
 
 
 @dataclass(frozen=True)
+class GroupMastodonConfig:
+    """How a group's announcements look on Mastodon."""
+
+    enabled: bool = True
+    hashtags: tuple[str, ...] = ()
+    content_warning: str | None = None
+
+
+@dataclass(frozen=True)
 class GroupConfig:
     name: str
     rooms: tuple[str, ...] = ()
     organisers_room: str | None = None
     timezone: str = "Europe/Paris"
     tags: tuple[str, ...] = ()
+    mastodon: GroupMastodonConfig = GroupMastodonConfig()
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,15 @@ class MatrixConfig:
 
 
 @dataclass(frozen=True)
+class MastodonConfig:
+    api_base_url: str
+    access_token: str
+    announcement_visibility: str = "unlisted"
+    poll_interval_seconds: float = 30.0
+    max_requests_per_5_minutes: int = 280
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path
     timezone: str = "Europe/Paris"
@@ -93,6 +113,7 @@ class Config:
     conversation_expiry_minutes: int = 24 * 60
     groups: tuple[GroupConfig, ...] = ()
     matrix: MatrixConfig | None = None
+    mastodon: MastodonConfig | None = None
     features: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
 
@@ -137,10 +158,50 @@ def _parse_groups(reader: ConfigReader, default_timezone: str) -> tuple[GroupCon
                 organisers_room=item.text("organisers_room", None),
                 timezone=item.timezone("timezone", default_timezone),
                 tags=tuple(t.lower() for t in item.str_list("tags")),
+                mastodon=_parse_group_mastodon(item.section("mastodon")),
             )
         )
         item.reject_unknown()
     return tuple(groups)
+
+
+def _parse_group_mastodon(section: ConfigReader) -> GroupMastodonConfig:
+    config = GroupMastodonConfig(
+        enabled=section.flag("enabled", True),
+        hashtags=section.str_list(
+            "hashtags",
+            item=lambda t: (
+                None
+                if re.fullmatch(r"#?\w+", t)
+                else "un mot-dièse sans espace, par exemple #LeMans"
+            ),
+        ),
+        content_warning=section.text("content_warning", None),
+    )
+    section.reject_unknown()
+    return config
+
+
+def _parse_mastodon(reader: ConfigReader) -> MastodonConfig | None:
+    if not reader.has("mastodon"):
+        reader.raw("mastodon")
+        return None
+    section = reader.section("mastodon")
+    config = MastodonConfig(
+        api_base_url=section.url("api_base_url"),
+        access_token=section.text("access_token", secret=True),
+        announcement_visibility=section.text(
+            "announcement_visibility", "unlisted", choices=("public", "unlisted")
+        ),
+        poll_interval_seconds=section.number(
+            "poll_interval_seconds", 30.0, minimum=2, maximum=3600
+        ),
+        max_requests_per_5_minutes=section.integer(
+            "max_requests_per_5_minutes", 280, minimum=10, maximum=300
+        ),
+    )
+    section.reject_unknown()
+    return config
 
 
 def _parse_matrix(reader: ConfigReader) -> MatrixConfig | None:
@@ -215,6 +276,7 @@ def parse_config(
 
     groups = _parse_groups(reader, timezone)
     matrix = _parse_matrix(reader)
+    mastodon = _parse_mastodon(reader)
     features = {section.name: section.parse(reader.section(section.name)) for section in sections}
     reader.reject_unknown()
     if reader.problems:
@@ -230,6 +292,7 @@ def parse_config(
         conversation_expiry_minutes=expiry,
         groups=groups,
         matrix=matrix,
+        mastodon=mastodon,
         features=features,
         source=source,
     )
