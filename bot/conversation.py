@@ -95,9 +95,10 @@ class Conversations:
 
     async def _owner_and_box(self, message: Message) -> tuple[str, nacl.secret.SecretBox]:
         secret = await self._instance_secret()
-        identity = (
-            f"{message.channel.transport}\0{message.sender.id}\0{message.channel.id}".encode()
-        )
+        # A person has one private conversation with the bot per transport, whatever
+        # the room id: a flow started from a room command continues in the DM.
+        where = "direct" if message.channel.is_direct else message.channel.id
+        identity = f"{message.channel.transport}\0{message.sender.id}\0{where}".encode()
         owner = blake2b(identity, key=secret, person=b"relais-owner", digest_size=20).hexdigest()
         key = blake2b(identity, key=secret, person=b"relais-state", digest_size=32).digest()
         return owner, nacl.secret.SecretBox(key)

@@ -55,6 +55,16 @@ class Channel:
     def key(self) -> str:
         return f"{self.transport}:{self.id}"
 
+    @staticmethod
+    def direct_to(transport: str, person: str) -> Channel:
+        """The private conversation with a person; the transport finds or opens it.
+
+        Matrix takes the user id ("@alice:server") and opens a DM room when needed;
+        Mastodon and the console use "dm:<person>".
+        """
+        channel_id = person if transport == "matrix" else f"dm:{person}"
+        return Channel(transport, channel_id, is_direct=True)
+
 
 @dataclass(frozen=True)
 class Message:
@@ -75,6 +85,16 @@ class Message:
     @property
     def transport(self) -> str:
         return self.channel.transport
+
+    def direct_channel(self) -> Channel:
+        """Where to talk to the sender privately (this channel when already direct)."""
+        if self.channel.is_direct:
+            return self.channel
+        return Channel.direct_to(self.transport, self.sender.id)
+
+    def in_direct(self) -> Message:
+        """The same message as if written in the sender's private conversation."""
+        return Message(self.sender, self.direct_channel(), self.text, self.received_at, None, {})
 
 
 class ReplyKind(enum.StrEnum):
