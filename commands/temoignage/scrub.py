@@ -61,11 +61,11 @@ LIMITS_FR = (
     "les courriels, les numéros de sécurité sociale, les IBAN, les adresses postales, "
     "les identifiants (CAF, France Travail, dossier, numéro étranger…) et les noms "
     "annoncés comme tels (« je m'appelle… », « Madame… », « mon fils… »). "
-    "Il ne voit pas tout : un prénom cité seul (« Karim m'a aidé »), une ville, un "
-    "employeur, un lieu précis, une date de naissance, une maladie, un numéro écrit en "
-    "lettres ou un détail de votre histoire qui permet de vous reconnaître restent "
-    "visibles. Relisez votre témoignage et enlevez vous-même ces détails avant de "
-    "l'envoyer."
+    "Il ne voit pas tout : un prénom cité seul (« Karim m'a aidé »), un nom écrit sans "
+    "majuscule, une rue sans numéro, une ville, un employeur, une date de naissance, "
+    "une maladie, un numéro écrit en lettres ou un détail de votre histoire qui permet "
+    "de vous reconnaître restent visibles. Relisez votre témoignage et enlevez "
+    "vous-même ces détails avant de l'envoyer."
 )
 
 _Detector = Callable[[str], Iterable[Finding]]
