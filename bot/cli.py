@@ -166,13 +166,13 @@ def build_transports(config: Config, app: App) -> list[RunningTransport]:
     """Matrix and Mastodon when configured; the console when neither is."""
     transports: list[RunningTransport] = []
     if config.matrix is not None:
-        from bot.transports import matrix
+        from bot.transports.matrix import create as create_matrix
 
-        transports.append(matrix.create(config, app.services))
+        transports.append(create_matrix(config, app.services))
     if config.mastodon is not None:
-        from bot.transports import mastodon
+        from bot.transports.mastodon import create as create_mastodon
 
-        transports.append(mastodon.create(config, app.services))
+        transports.append(create_mastodon(config, app.services))
     if not transports:
         transports.append(
             ConsoleTransport(

@@ -1,0 +1,330 @@
+"""Matrix transport: matrix-nio with end-to-end encryption (vodozemac), one device for life.
+
+Receiving: our own sync loop (not `sync_forever`) so that the sync token is saved only
+after the events of a batch were handled, and so reconnection uses our backoff. Commands
+older than `matrix.command_window_minutes` are ignored (never answer an ancient backlog);
+handled event ids are recorded in the store before routing, so nothing is answered twice
+after a restart. Sending: the outbox key is the Matrix txn_id; a rate limit comes back as
+a per-room retry (`max_limit_exceeded=0`) without blocking other rooms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    InviteMemberEvent,
+    KeysQueryResponse,
+    MegolmEvent,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncError,
+    SyncResponse,
+)
+from nio.exceptions import LocalProtocolError
+
+from bot.config import Config, MatrixConfig
+from bot.context import Services
+from bot.message import Channel, Message, Outgoing, ReplyKind, Role, Sender
+from bot.outbox import OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
+from bot.transports import matrix_texts as texts
+from bot.transports.matrix_format import message_content, split_text, strip_reply_fallback
+from bot.transports.matrix_rooms import RoomDirectory
+from bot.transports.matrix_session import SessionFiles, connect
+
+logger = logging.getLogger(__name__)
+
+NAME = "matrix"
+TOKEN_KEY = "matrix:next_batch"
+SYNC_TIMEOUT_MS = 30_000
+MAX_BACKOFF_SECONDS = 60.0
+SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "room": {
+        "timeline": {"limit": 50},
+        "state": {"lazy_load_members": True},
+        "ephemeral": {"not_types": ["*"]},
+    },
+}
+
+Handle = Callable[[Message], Awaitable[int]]
+
+
+def create(config: Config, services: Services) -> MatrixTransport:
+    assert config.matrix is not None
+    return MatrixTransport(config, config.matrix, services)
+
+
+class MatrixTransport:
+    name = NAME
+
+    def __init__(self, config: Config, matrix: MatrixConfig, services: Services) -> None:
+        self._config = config
+        self._matrix = matrix
+        self._services = services
+        self._files = SessionFiles(config.data_dir)
+        self._client: AsyncClient | None = None
+        self._ready = asyncio.Event()
+        self._rooms: RoomDirectory | None = None
+        self._undecrypted: list[MegolmEvent] = []
+        self._warned_undecryptable: set[tuple[str, str]] = set()
+        self._rng = random.Random()
+        self.sync_count = 0
+
+    @property
+    def client(self) -> AsyncClient:
+        if self._client is None:
+            raise RuntimeError("Matrix transport not connected")
+        return self._client
+
+    # -- receiving ---------------------------------------------------------------------
+    async def run(self, handle: Handle) -> None:
+        backoff = 1.0
+        while self._client is None:
+            try:
+                self._client = await connect(self._matrix, self._files)
+            except (OSError, TimeoutError) as exc:
+                logger.warning(
+                    "Matrix homeserver unreachable (%s); retry in %.0f s",
+                    exc.__class__.__name__,
+                    backoff,
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
+        self._rooms = RoomDirectory(self._config, self._matrix, self.client, self._services.store)
+        try:
+            await self._upload_keys()
+            await self._sync_loop(handle)
+        finally:
+            self._ready.clear()
+            await self.client.close()
+            self._client = None
+
+    async def _upload_keys(self) -> None:
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+
+    async def _sync_loop(self, handle: Handle) -> None:
+        token = await self._services.store.get_state(TOKEN_KEY)
+        backoff = 1.0
+        first = True
+        while True:
+            try:
+                response = await self.client.sync(
+                    timeout=0 if first else SYNC_TIMEOUT_MS,
+                    sync_filter=SYNC_FILTER,
+                    since=token,
+                    full_state=first and token is None,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # network down, homeserver restarting…
+                await self._sleep_after_failure(f"sync failed ({exc.__class__.__name__})", backoff)
+                backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
+                continue
+            if isinstance(response, SyncError):
+                await self._sleep_after_failure(f"sync error {response.status_code}", backoff)
+                backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
+                continue
+            backoff = 1.0
+            await self._after_sync()
+            await self._handle_sync(response, handle)
+            token = response.next_batch
+            await self._services.store.set_state(TOKEN_KEY, token)
+            self.sync_count += 1
+            if first:
+                first = False
+                await self._rooms_ready()
+                self._ready.set()
+                logger.info("Matrix sync running (%d joined rooms)", len(self.client.rooms))
+
+    async def _sleep_after_failure(self, what: str, backoff: float) -> None:
+        delay = backoff * self._rng.uniform(0.5, 1.0)
+        logger.warning("Matrix %s; retry in %.1f s", what, delay)
+        await asyncio.sleep(delay)
+
+    async def _after_sync(self) -> None:
+        """Key housekeeping that `sync_forever` would do."""
+        client = self.client
+        try:
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                response = await client.keys_query()
+                if not isinstance(response, KeysQueryResponse):
+                    logger.warning("keys query failed: %s", getattr(response, "status_code", "?"))
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+            await client.send_to_device_messages()
+        except (OSError, TimeoutError, LocalProtocolError) as exc:
+            logger.warning("Matrix key housekeeping failed (%s)", exc.__class__.__name__)
+
+    async def _rooms_ready(self) -> None:
+        assert self._rooms is not None
+        await self._rooms.join_configured_rooms()
+
+    async def _handle_sync(self, response: SyncResponse, handle: Handle) -> None:
+        assert self._rooms is not None
+        for room_id, invite in response.rooms.invite.items():
+            inviter, direct = _invite_details(invite.invite_state, self.client.user_id)
+            await self._rooms.on_invite(room_id, inviter, direct)
+        for room_id, joined in response.rooms.join.items():
+            for event in joined.timeline.events:
+                if isinstance(event, MegolmEvent):
+                    await self._on_undecryptable(room_id, event)
+                elif isinstance(event, RoomMessageText):
+                    await self._on_text(room_id, event, handle)
+        await self._retry_undecrypted(handle)
+
+    async def _on_text(self, room_id: str, event: RoomMessageText, handle: Handle) -> None:
+        assert self._rooms is not None
+        if event.sender == self.client.user_id:
+            return
+        source = event.source.get("content", {})
+        if source.get("msgtype") != "m.text":  # notices come from bots: never answer them
+            return
+        relates = source.get("m.relates_to") or {}
+        if relates.get("rel_type") == "m.replace":  # an edit; the original was handled
+            return
+        age_seconds = self._services.now().timestamp() - event.server_timestamp / 1000
+        if age_seconds > self._matrix.command_window_minutes * 60:
+            logger.info("ignored a message %.0f s old (older than the window)", age_seconds)
+            return
+        if not await self._first_time(event.event_id):
+            return
+        room = self.client.rooms.get(room_id)
+        direct = await self._rooms.is_direct(room_id)
+        group = self._rooms.group_of(room_id)
+        role = self._rooms.role_of(room, event.sender, group is not None)
+        message = Message(
+            sender=Sender(event.sender, role, room.user_name(event.sender) if room else None),
+            channel=Channel(NAME, room_id, is_direct=direct, group=group),
+            text=strip_reply_fallback(event.body),
+            received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
+            event_id=event.event_id,
+        )
+        try:
+            await handle(message)
+        except Exception:
+            logger.exception("routing a Matrix message failed")
+
+    async def _first_time(self, event_id: str) -> bool:
+        inserted = await self._services.store.execute(
+            "INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)"
+            " ON CONFLICT(event_id) DO NOTHING",
+            (f"matrix:{event_id}", time.time()),
+        )
+        return bool(inserted)
+
+    # -- undecryptable messages --------------------------------------------------------
+    async def _on_undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        if event.sender == self.client.user_id:
+            return
+        logger.info("undecryptable event in a room (session unknown); requesting keys")
+        with contextlib.suppress(LocalProtocolError):  # already requested
+            await self.client.request_room_key(event)
+        self._undecrypted.append(event)
+        del self._undecrypted[:-200]
+        warn_key = (room_id, event.sender)
+        age = self._services.now().timestamp() - event.server_timestamp / 1000
+        if warn_key in self._warned_undecryptable or age > self._matrix.command_window_minutes * 60:
+            return
+        self._warned_undecryptable.add(warn_key)
+        channel = Channel(NAME, room_id, is_direct=await self._rooms_is_direct(room_id))
+        await self._services.outbox.enqueue(
+            OutgoingDraft(
+                channel,
+                texts.UNDECRYPTABLE,
+                key=f"undecryptable-{event.event_id}",
+                in_reply_to=event.event_id,
+            )
+        )
+
+    async def _rooms_is_direct(self, room_id: str) -> bool:
+        assert self._rooms is not None
+        return await self._rooms.is_direct(room_id)
+
+    async def _retry_undecrypted(self, handle: Handle) -> None:
+        if not self._undecrypted:
+            return
+        still: list[MegolmEvent] = []
+        for event in self._undecrypted:
+            try:
+                decrypted = self.client.decrypt_event(event)
+            except Exception:  # nio raises EncryptionError while the key is missing
+                still.append(event)
+                continue
+            if isinstance(decrypted, RoomMessageText) and event.room_id:
+                logger.info("a previously undecryptable message could be read")
+                await self._on_text(event.room_id, decrypted, handle)
+        self._undecrypted = still
+
+    # -- sending ---------------------------------------------------------------------
+    async def deliver(self, item: Outgoing) -> str | None:
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout=30)
+        except TimeoutError:
+            raise TransientDeliveryError("Matrix pas encore connecté") from None
+        assert self._rooms is not None
+        room_id = await self._rooms.resolve_target(item.channel)
+        parts = split_text(item.text)
+        event_id: str | None = None
+        for index, part in enumerate(parts):
+            txn_id = item.key if len(parts) == 1 else f"{item.key}-{index + 1}"
+            content = message_content(
+                part,
+                notice=True,
+                reply_to=item.in_reply_to if index == 0 and item.kind is ReplyKind.ANSWER else None,
+            )
+            event_id = await self._send(room_id, content, txn_id)
+        return event_id
+
+    async def _send(self, room_id: str, content: dict[str, Any], txn_id: str) -> str:
+        try:
+            response = await self.client.room_send(
+                room_id, "m.room.message", content, tx_id=txn_id, ignore_unverified_devices=True
+            )
+        except LocalProtocolError as exc:
+            raise TransientDeliveryError(
+                f"salon pas encore connu ({exc.__class__.__name__})"
+            ) from None
+        except (OSError, TimeoutError) as exc:
+            raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
+        if isinstance(response, RoomSendResponse):
+            return str(response.event_id)
+        code = getattr(response, "status_code", None)
+        if code == "M_LIMIT_EXCEEDED":
+            retry_ms = getattr(response, "retry_after_ms", None) or 1000
+            raise TransientDeliveryError(
+                "limite de débit du serveur", retry_after=retry_ms / 1000, rate_limited=True
+            )
+        if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN", "M_TOO_LARGE", "M_BAD_JSON"):
+            raise PermanentDeliveryError(f"refusé par le serveur ({code})")
+        raise TransientDeliveryError(f"erreur du serveur ({code})")
+
+    # -- used by tests and the demo -------------------------------------------------------
+    async def wait_ready(self, timeout: float = 30) -> None:  # noqa: ASYNC109
+        await asyncio.wait_for(self._ready.wait(), timeout)
+
+
+def _invite_details(events: list[Any], own_user_id: str) -> tuple[str | None, bool]:
+    """Who invited us, and whether they flagged the room as a direct chat."""
+    for event in events:
+        if (
+            isinstance(event, InviteMemberEvent)
+            and event.state_key == own_user_id
+            and event.membership == "invite"
+        ):
+            return event.sender, bool(event.content.get("is_direct"))
+    return None, False
+
+
+__all__ = ["MatrixTransport", "Role", "create"]

@@ -1,0 +1,244 @@
+"""Real pieces for Matrix tests: a Relais bot on a real Synapse, and people using real
+matrix-nio clients with end-to-end encryption (the way Element does it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinResponse,
+    KeysUploadResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomPreset,
+    RoomSendResponse,
+    SyncResponse,
+)
+
+from bot.app import App, feature_sections
+from bot.config import Config, parse_config
+from bot.feature import Feature
+from bot.localsynapse import LocalSynapse, UserCredentials
+from bot.transports.matrix import MatrixTransport
+from bot.transports.matrix import create as create_matrix
+from commands import all_features
+
+ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
+
+class ShiftedClock:
+    """The bot's idea of now, movable to pretend time passed."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class RelaisUnderTest:
+    """A Relais App with the Matrix transport, started and stopped like the real service."""
+
+    def __init__(
+        self,
+        synapse: LocalSynapse,
+        bot: UserCredentials,
+        data_dir: Path,
+        *,
+        organisers: Sequence[str] = (),
+        groups: Sequence[dict[str, Any]] = (),
+        matrix_extra: dict[str, Any] | None = None,
+        extra_features: Sequence[Feature] = (),
+        clock: ShiftedClock | None = None,
+    ) -> None:
+        self.features = [*all_features(), *extra_features]
+        self.clock = clock or ShiftedClock()
+        data = {
+            "relais": {"data_dir": str(data_dir)},
+            "organisers": {"matrix": list(organisers)},
+            "groups": list(groups),
+            "outbox": {"base_delay_seconds": 0.2, "max_delay_seconds": 5},
+            "matrix": {
+                "homeserver": synapse.url,
+                "user_id": bot.user_id,
+                "password": bot.password,
+                **(matrix_extra or {}),
+            },
+        }
+        self.config: Config = parse_config(
+            data, sections=feature_sections(self.features), environ={}
+        )
+        self.app: App | None = None
+        self.transport: MatrixTransport | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.app = App(self.config, self.features, now=self.clock)
+        await self.app.start()
+        self.transport = create_matrix(self.config, self.app.services)
+        self._task = asyncio.create_task(self.app.run_transports([self.transport]))
+        await self.transport.wait_ready(60)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+
+    async def wait_synced(self, rounds: int = 2, timeout: float = 30) -> None:  # noqa: ASYNC109
+        """Wait until the bot has completed `rounds` more syncs (it saw what came before)."""
+        assert self.transport is not None
+        target = self.transport.sync_count + rounds
+        deadline = time.monotonic() + timeout
+        while self.transport.sync_count < target:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not sync")
+            await asyncio.sleep(0.05)
+
+
+class Person:
+    """Someone on Element: a real nio client with encryption and its own device store."""
+
+    def __init__(self, client: AsyncClient, user: UserCredentials) -> None:
+        self.client = client
+        self.user = user
+        self.user_id = user.user_id
+        self.seen: list[tuple[str, Any]] = []  # (room id, event)
+
+    @classmethod
+    async def login(cls, synapse: LocalSynapse, user: UserCredentials, store: Path) -> Person:
+        token, device_id = await synapse.login(user.user_id, user.password)
+        await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
+        client = AsyncClient(
+            synapse.url,
+            user.user_id,
+            device_id=device_id,
+            store_path=str(store),
+            config=AsyncClientConfig(encryption_enabled=True, max_limit_exceeded=0),
+        )
+        client.restore_login(user.user_id, device_id, token)
+        person = cls(client, user)
+        if client.should_upload_keys:
+            assert isinstance(await client.keys_upload(), KeysUploadResponse)
+        await person.sync()
+        return person
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def sync(self, timeout_ms: int = 0) -> SyncResponse:
+        response = await self.client.sync(timeout=timeout_ms)
+        assert isinstance(response, SyncResponse), response
+        client = self.client
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        for room_id, joined in response.rooms.join.items():
+            self.seen.extend((room_id, event) for event in joined.timeline.events)
+        return response
+
+    async def create_room(
+        self,
+        invite: Sequence[str],
+        *,
+        encrypted: bool,
+        direct: bool = False,
+        power_levels: dict[str, int] | None = None,
+    ) -> str:
+        response = await self.client.room_create(
+            is_direct=direct,
+            invite=list(invite),
+            preset=RoomPreset.trusted_private_chat if direct else RoomPreset.private_chat,
+            initial_state=[ENCRYPTION] if encrypted else [],
+            power_level_override={"users": {self.user_id: 100, **(power_levels or {})}}
+            if power_levels
+            else None,
+        )
+        assert isinstance(response, RoomCreateResponse), response
+        return str(response.room_id)
+
+    async def wait_joined(self, room_id: str, member: str, timeout: float = 30) -> None:  # noqa: ASYNC109
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await self.sync(500)
+            room = self.client.rooms.get(room_id)
+            if room is not None and member in room.users and member not in room.invited_users:
+                return
+        raise TimeoutError(f"{member} did not join")
+
+    async def join(self, room_id: str) -> None:
+        assert isinstance(await self.client.join(room_id), JoinResponse)
+        await self.sync()
+
+    async def say(self, room_id: str, text: str) -> str:
+        response = await self.client.room_send(
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": text},
+            ignore_unverified_devices=True,
+        )
+        assert isinstance(response, RoomSendResponse), response
+        return str(response.event_id)
+
+    async def notices(
+        self,
+        room_id: str,
+        *,
+        count: int = 1,
+        timeout: float = 30,  # noqa: ASYNC109
+        where: Callable[[RoomMessageNotice], bool] = lambda e: True,
+    ) -> list[RoomMessageNotice]:
+        """Sync until `count` notices matching `where` arrived in the room."""
+        deadline = time.monotonic() + timeout
+        found: list[RoomMessageNotice] = []
+        while time.monotonic() < deadline:
+            found = [
+                e
+                for r, e in self.seen
+                if r == room_id and isinstance(e, RoomMessageNotice) and where(e)
+            ]
+            if len(found) >= count:
+                return found
+            await self.sync(500)
+        undecrypted = sum(isinstance(e, MegolmEvent) for _, e in self.seen)
+        raise TimeoutError(f"{len(found)} notice(s) of {count}; {undecrypted} undecryptable")
+
+    async def reply_to(self, room_id: str, event_id: str, timeout: float = 30) -> RoomMessageNotice:  # noqa: ASYNC109
+        (notice,) = await self.notices(
+            room_id, timeout=timeout, where=lambda e: replied_event(e) == event_id
+        )
+        return notice
+
+    def texts_in(self, room_id: str) -> list[str]:
+        return [
+            e.body
+            for r, e in self.seen
+            if r == room_id and isinstance(e, RoomMessageNotice | RoomMessageText)
+        ]
+
+
+def replied_event(event: Any) -> str | None:
+    relates = event.source.get("content", {}).get("m.relates_to") or {}
+    return (relates.get("m.in_reply_to") or {}).get("event_id")
+
