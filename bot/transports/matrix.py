@@ -182,7 +182,8 @@ class MatrixTransport:
                     await self._on_undecryptable(room_id, event)
                 elif isinstance(event, RoomMessageText):
                     await self._on_text(room_id, event, handle)
-        await self._retry_undecrypted(handle)
+        if response.to_device_events:  # maybe the room keys we asked for
+            await self._retry_undecrypted(handle)
 
     async def _on_text(self, room_id: str, event: RoomMessageText, handle: Handle) -> None:
         assert self._rooms is not None

@@ -171,9 +171,8 @@ class Person:
             invite=list(invite),
             preset=RoomPreset.trusted_private_chat if direct else RoomPreset.private_chat,
             initial_state=[ENCRYPTION] if encrypted else [],
-            power_level_override={"users": {self.user_id: 100, **(power_levels or {})}}
-            if power_levels
-            else None,
+            # Room version 12: the creator's power is implicit and must not be listed.
+            power_level_override={"users": dict(power_levels)} if power_levels else None,
         )
         assert isinstance(response, RoomCreateResponse), response
         return str(response.room_id)
@@ -222,7 +221,10 @@ class Person:
                 return found
             await self.sync(500)
         undecrypted = sum(isinstance(e, MegolmEvent) for _, e in self.seen)
-        raise TimeoutError(f"{len(found)} notice(s) of {count}; {undecrypted} undecryptable")
+        kinds = [getattr(e, "body", type(e).__name__)[:60] for r, e in self.seen if r == room_id]
+        raise TimeoutError(
+            f"{len(found)} notice(s) of {count}; {undecrypted} undecryptable; {kinds}"
+        )
 
     async def reply_to(self, room_id: str, event_id: str, timeout: float = 30) -> RoomMessageNotice:  # noqa: ASYNC109
         (notice,) = await self.notices(
@@ -241,4 +243,3 @@ class Person:
 def replied_event(event: Any) -> str | None:
     relates = event.source.get("content", {}).get("m.relates_to") or {}
     return (relates.get("m.in_reply_to") or {}).get("event_id")
-
