@@ -7,5 +7,6 @@ from bot.feature import Feature
 
 def all_features() -> list[Feature]:
     from commands.aide import AideFeature
+    from commands.temoignage.feature import TemoignageFeature
 
-    return [AideFeature()]
+    return [AideFeature(), TemoignageFeature()]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,8 @@ from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.message import Channel, ReplyKind, Role
 from bot.outbox import OutgoingDraft
 from bot.router import Command, Router
-from tests.unit.test_conversation import SurveyFeature
 from tests.integration.matrix_support import Person, RelaisUnderTest, replied_event
+from tests.unit.test_conversation import SurveyFeature
 
 from .conftest import NewUser
 
