@@ -1,0 +1,58 @@
+"""The testimony feature: wiring of its flow, commands, purge job and CLI verbs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from bot.config import ConfigSection
+from bot.context import Services
+from bot.feature import Feature
+from bot.message import Outgoing
+from bot.router import Router
+from bot.scheduler import Scheduler
+from commands.temoignage import records, service
+from commands.temoignage.flow import TestimonyFlow
+from commands.temoignage.handlers import Handlers
+from commands.temoignage.settings import SECTION, TemoignagesConfig, parse, settings
+
+logger = logging.getLogger(__name__)
+
+PURGE_JOB = "temoignage:purge"
+PURGE_EVERY_SECONDS = 3600
+
+
+class TemoignageFeature(Feature):
+    name = "temoignage"
+    migrations = records.MIGRATIONS
+    config_section = ConfigSection(SECTION, parse)
+
+    def setup(self, services: Services, router: Router) -> None:
+        config = settings(services)
+        flow = TestimonyFlow(config, services.config.command_prefix)
+        services.conversations.register(flow)
+        for command in Handlers(flow).commands():
+            router.register(command)
+
+        async def wipe_after_delivery(item: Outgoing, remote_id: str | None) -> None:
+            # The outbox has just blanked the text (a code or an anonymised story).
+            await records.wipe_journal(services.store)
+
+        services.outbox.on_delivered(service.PRIVATE_KEY_PREFIX, wipe_after_delivery)
+
+        async def purge() -> None:
+            await service.purge_expired(services, config)
+
+        async def rebuild(scheduler: Scheduler) -> None:
+            scheduler.every(PURGE_JOB, PURGE_EVERY_SECONDS, purge)
+            await purge()  # catch up on what expired while the bot was stopped
+
+        services.scheduler.on_start(self.name, rebuild)
+
+    def add_cli(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        from commands.temoignage.cli import add_cli
+
+        add_cli(subparsers)
+
+
+__all__ = ["TemoignageFeature", "TemoignagesConfig"]
