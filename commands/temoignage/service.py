@@ -102,7 +102,7 @@ async def store_testimony(
             sealed=sealed,
         )
         if stored:
-            logger.info("testimony stored (theme %s)", draft.theme)
+            logger.info("testimony stored")
             return Stored(code, received_on, deletion_day(received_on, config))
     raise RuntimeError("could not draw a free receipt code")
 
