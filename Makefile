@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/relais console
+	$(BIN)/relais demo
 
 console: $(STAMP)
 	$(BIN)/relais console

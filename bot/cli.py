@@ -58,6 +58,12 @@ def build_parser(features: Sequence[Feature]) -> argparse.ArgumentParser:
     console.add_argument("--data-dir", type=Path, help="dossier des données (défaut : ./data)")
     console.set_defaults(func=cmd_console)
 
+    demo = sub.add_parser("demo", help="serveur Matrix local + robot, pour essayer avec Element")
+    demo.add_argument(
+        "--dossier", type=Path, default=Path(".relais-demo"), help="données de la démo"
+    )
+    demo.set_defaults(func=cmd_demo)
+
     check = sub.add_parser("check-config", help="vérifier un fichier de configuration")
     check.add_argument("file", type=Path)
     check.set_defaults(func=cmd_check_config)
@@ -91,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    setup_logging("WARNING", args.verbose)
+    return asyncio.run(run_demo(args.dossier, args.features))
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

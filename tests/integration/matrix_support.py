@@ -16,6 +16,7 @@ from nio import (
     AsyncClientConfig,
     JoinResponse,
     KeysUploadResponse,
+    LoginResponse,
     MegolmEvent,
     RoomCreateResponse,
     RoomMessageNotice,
@@ -125,16 +126,20 @@ class Person:
 
     @classmethod
     async def login(cls, synapse: LocalSynapse, user: UserCredentials, store: Path) -> Person:
-        token, device_id = await synapse.login(user.user_id, user.password)
+        return await cls.login_at(synapse.url, user, store)
+
+    @classmethod
+    async def login_at(cls, url: str, user: UserCredentials, store: Path) -> Person:
+        """Password login the way a client app does it, then upload keys and sync."""
         await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
         client = AsyncClient(
-            synapse.url,
+            url,
             user.user_id,
-            device_id=device_id,
             store_path=str(store),
             config=AsyncClientConfig(encryption_enabled=True, max_limit_exceeded=0),
         )
-        client.restore_login(user.user_id, device_id, token)
+        response = await client.login(user.password, device_name="test")
+        assert isinstance(response, LoginResponse), response
         person = cls(client, user)
         if client.should_upload_keys:
             assert isinstance(await client.keys_upload(), KeysUploadResponse)
