@@ -74,7 +74,10 @@ class Poster:
             plan = await self.plan(item, instance)
             return await self._post(item, plan)
         except ApiError as exc:
-            raise await self._delivery_error(item, exc) from None
+            error = await self._delivery_error(item, exc)
+            if isinstance(error, PermanentDeliveryError):
+                await self._forget_thread(item)
+            raise error from None
 
     # -- planning ------------------------------------------------------------------------------
     async def plan(self, item: Outgoing, instance: InstanceInfo) -> PostPlan:
@@ -165,7 +168,7 @@ class Poster:
             if total > 1 and index + 1 < total:
                 await self._store.set_state(state_key, json.dumps(posted))
         if total > 1:
-            await self._store.execute("DELETE FROM kv_state WHERE key = ?", (state_key,))
+            await self._forget_thread(item)
         logger.info("outbox #%d posted as %d status(es), first %s", item.id, total, posted[0])
         return posted[0]
 
@@ -208,6 +211,11 @@ class Poster:
             max_wait=self._tuning.deliver_max_wait,
         )
         return result
+
+    async def _forget_thread(self, item: Outgoing) -> None:
+        await self._store.execute(
+            "DELETE FROM kv_state WHERE key = ?", (THREAD_STATE_PREFIX + item.key,)
+        )
 
     # -- faults --------------------------------------------------------------------------------
     async def _delivery_error(

@@ -47,6 +47,7 @@ Handle = Callable[[Message], Awaitable[int]]
 @dataclass
 class ReceiverStats:
     stream_connects: int = 0
+    stream_failures: int = 0
     catch_ups: int = 0
     handled: int = 0
     duplicates: int = 0
@@ -124,6 +125,7 @@ class MentionReceiver:
                     failures = 0
                     continue
                 except (StreamBroken, ApiError) as exc:
+                    self.stats.stream_failures += 1
                     logger.info("Mastodon stream interrupted: %s", _reason(exc))
                 if time.monotonic() - started >= self._tuning.stable_after_seconds:
                     failures = 0

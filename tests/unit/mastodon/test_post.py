@@ -294,3 +294,14 @@ async def test_instance_unreachable_is_transient(poster: Poster, api: FakeApi) -
     with pytest.raises(TransientDeliveryError):
         await poster.deliver(outgoing("x", channel=ANNOUNCE))
     assert api.posts() == []
+
+
+async def test_refused_thread_part_forgets_the_partial_thread(
+    poster: Poster, api: FakeApi, store: Store
+) -> None:
+    text = "\n\n".join("Une phrase assez longue pour remplir. " * 6 for _ in range(4))
+    api.failures[("status_post", 2)] = ApiError(ApiErrorKind.REJECTED, "Nope", status=422)
+    with pytest.raises(PermanentDeliveryError):
+        await poster.deliver(outgoing(text, channel=ANNOUNCE, key="appel-8"))
+    assert len(api.statuses) == 1
+    assert await store.get_state("mastodon:thread:appel-8") is None
