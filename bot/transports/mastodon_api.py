@@ -41,13 +41,20 @@ from bot import __version__
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 300.0
+ALL = "all"
+POST = "post"
+POSTING_METHODS = frozenset({"status_post"})
 DEFAULT_RATE_LIMIT_WAIT = 60.0
 MAX_RATE_LIMIT_WAIT = 6 * 3600.0  # posting limits can reset hours later
 
 
 # -- request budget ------------------------------------------------------------------------
 class RequestWindow:
-    """At most `limit` requests in any `window` seconds, plus pauses the server asks for."""
+    """At most `limit` requests in any `window` seconds, plus pauses the server asks for.
+
+    A pause applies to every request, or only to one family of them ("post"): a
+    posting limit reached for three hours must not stop us reading mentions.
+    """
 
     def __init__(
         self,
@@ -59,14 +66,14 @@ class RequestWindow:
         self.window = window
         self._clock = clock
         self._sent: deque[float] = deque()
-        self._paused_until = 0.0
+        self._paused_until: dict[str, float] = {}
 
-    def wait_time(self) -> float:
+    def wait_time(self, family: str = ALL) -> float:
         """Seconds before the next request may leave (0 when it may leave now)."""
         now = self._clock()
         while self._sent and self._sent[0] <= now - self.window:
             self._sent.popleft()
-        wait = self._paused_until - now
+        wait = max(self._paused_until.get(ALL, 0.0), self._paused_until.get(family, 0.0)) - now
         if len(self._sent) >= self.limit:
             wait = max(wait, self._sent[0] + self.window - now)
         return max(0.0, wait)
@@ -74,16 +81,17 @@ class RequestWindow:
     def record(self) -> None:
         self._sent.append(self._clock())
 
-    def pause_for(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+    def pause_for(self, seconds: float, family: str = ALL) -> None:
+        until = self._clock() + seconds
+        self._paused_until[family] = max(self._paused_until.get(family, 0.0), until)
 
     def in_window(self) -> int:
         self.wait_time()
         return len(self._sent)
 
-    async def acquire(self, max_wait: float | None = None) -> None:
+    async def acquire(self, max_wait: float | None = None, family: str = ALL) -> None:
         """Wait for a slot and take it; raise ApiError(RATE_LIMITED) if over `max_wait`."""
-        while (wait := self.wait_time()) > 0:
+        while (wait := self.wait_time(family)) > 0:
             if max_wait is not None and wait > max_wait:
                 raise ApiError(ApiErrorKind.RATE_LIMITED, "request budget spent", retry_after=wait)
             await asyncio.sleep(wait)
@@ -263,7 +271,8 @@ class MastodonApi:
         `max_wait` bounds how long to wait for a slot in the request budget; over it,
         raise ApiError(RATE_LIMITED) at once (the outbox retries later).
         """
-        await self.window.acquire(max_wait)
+        family = POST if method in POSTING_METHODS else ALL
+        await self.window.acquire(max_wait, family)
         self.requests_sent += 1
         loop = asyncio.get_running_loop()
         job = functools.partial(self._run, method, args, kwargs)
@@ -271,14 +280,23 @@ class MastodonApi:
             result, response = await loop.run_in_executor(self._executor, job)
         except ApiError as exc:
             if exc.kind is ApiErrorKind.RATE_LIMITED and exc.retry_after:
-                self.window.pause_for(exc.retry_after)
+                self._pause(exc.retry_after, family)
             raise
         if response is not None and response.remaining is not None and response.remaining <= 0:
             wait = retry_after_seconds(response.headers, now=time.time())
             if wait:
-                logger.info("Mastodon request budget spent; pausing %.0f s", wait)
-                self.window.pause_for(wait)
+                self._pause(wait, family)
         return result
+
+    def _pause(self, seconds: float, family: str) -> None:
+        """Pause everything for the five-minute limit; only posting for a longer one.
+
+        Mastodon limits posting separately (300 statuses per 3 hours): its long reset
+        must not stop us from receiving mentions.
+        """
+        scope = family if family != ALL and seconds > WINDOW_SECONDS else ALL
+        logger.info("Mastodon rate limit: pausing %s requests for %.0f s", scope, seconds)
+        self.window.pause_for(seconds, scope)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,6 +128,9 @@ class MentionReceiver:
                 except (StreamBroken, ApiError) as exc:
                     self.stats.stream_failures += 1
                     logger.info("Mastodon stream interrupted: %s", _reason(exc))
+                except Exception as exc:
+                    self.stats.stream_failures += 1
+                    _log_crash("Mastodon stream", exc)
                 if time.monotonic() - started >= self._tuning.stable_after_seconds:
                     failures = 0
                 failures += 1
@@ -157,6 +161,9 @@ class MentionReceiver:
                 break
             except ApiError as exc:
                 await self._wait_after(exc, "setup")
+            except Exception as exc:
+                _log_crash("Mastodon setup", exc)
+                await asyncio.sleep(self._tuning.setup_retry_seconds)
         self._identity = identity
         self._organisers = frozenset(
             full_acct(acct, identity.local_domain).lower() for acct in self._configured_organisers
@@ -223,6 +230,8 @@ class MentionReceiver:
                     await self._wait_after(exc, "polling")
                 else:
                     logger.warning("Mastodon polling failed (%s)", _reason(exc))
+            except Exception as exc:
+                _log_crash("Mastodon polling", exc)
             await asyncio.sleep(self._poll_interval)
 
     # -- catching up ---------------------------------------------------------------------------
@@ -263,8 +272,8 @@ class MentionReceiver:
             message = to_message(mention, self._organisers, self._now())
             try:
                 await handle(message)
-            except Exception:
-                logger.exception("routing Mastodon status %s failed", mention.status_id)
+            except Exception as exc:
+                _log_crash(f"routing Mastodon status {mention.status_id}", exc)
             self.stats.handled += 1
         else:
             self.stats.duplicates += 1
@@ -285,6 +294,12 @@ class MentionReceiver:
     async def _save_last(self, notification_id: str) -> None:
         self._last_id = notification_id
         await self._store.set_state(LAST_NOTIFICATION_KEY, notification_id)
+
+
+def _log_crash(what: str, exc: BaseException) -> None:
+    """Traceback frames and the exception type, never its message (it may quote a post)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("%s failed with %s\n%s", what, exc.__class__.__name__, frames.rstrip())
 
 
 def _reason(exc: BaseException) -> str:

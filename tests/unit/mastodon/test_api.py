@@ -19,6 +19,7 @@ from mastodon.errors import (
 from bot.transports.mastodon_api import (
     ApiError,
     ApiErrorKind,
+    MastodonApi,
     RequestWindow,
     ResponseInfo,
     classify,
@@ -190,3 +191,64 @@ async def test_acquire_waits_for_a_short_pause() -> None:
     window.pause_for(0.05)
     await asyncio.wait_for(window.acquire(max_wait=1), timeout=2)
     assert window.in_window() == 1
+
+
+# -- pauses decided by the worker's answers ------------------------------------------------------
+class ScriptedApi(MastodonApi):
+    """The real `call` (window, executor, pauses) with scripted worker outcomes."""
+
+    def __init__(self, outcomes: list[object]) -> None:
+        super().__init__("https://social.example", "secret", max_requests_per_5_minutes=280)
+        self.outcomes = outcomes
+
+    def _run(
+        self, method: str, args: tuple[object, ...], kwargs: dict[str, object]
+    ) -> tuple[object, ResponseInfo | None]:
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, ApiError):
+            raise outcome
+        assert isinstance(outcome, tuple)
+        return outcome[0], outcome[1]
+
+
+def _limited(seconds: float) -> ApiError:
+    return ApiError(ApiErrorKind.RATE_LIMITED, "rate limited", status=429, retry_after=seconds)
+
+
+async def test_a_long_posting_limit_pauses_posting_only() -> None:
+    api = ScriptedApi([_limited(3 * 3600)])
+    try:
+        with pytest.raises(ApiError):
+            await api.call("status_post", "x")
+        assert api.window.wait_time("post") > 3600
+        assert api.window.wait_time() == 0  # mentions are still read
+        with pytest.raises(ApiError) as caught:
+            await api.call("status_post", "y", max_wait=5)
+        assert caught.value.kind is ApiErrorKind.RATE_LIMITED
+        assert api.requests_sent == 1  # the second post never left
+    finally:
+        api.close()
+
+
+async def test_the_five_minute_limit_pauses_everything() -> None:
+    api = ScriptedApi([_limited(120)])
+    try:
+        with pytest.raises(ApiError):
+            await api.call("status_post", "x")
+        assert api.window.wait_time() > 100
+    finally:
+        api.close()
+
+
+async def test_no_request_left_pauses_until_the_reset() -> None:
+    reset = str(int(datetime.now(UTC).timestamp()) + 90)
+    answer = (
+        {"id": "1"},
+        ResponseInfo(200, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}),
+    )
+    api = ScriptedApi([answer])
+    try:
+        assert await api.call("notifications") == {"id": "1"}
+        assert 80 < api.window.wait_time() <= 90
+    finally:
+        api.close()

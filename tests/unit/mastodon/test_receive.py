@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -256,3 +257,25 @@ async def test_setup_retries_until_the_server_answers(api: FakeApi, store: Store
     identity = await receiver._setup()
     assert identity.account_id == "1"
     assert identity.local_domain == "social.example"
+
+
+async def test_polling_survives_unexpected_errors(api: FakeApi, store: Store, inbox: Inbox) -> None:
+    receiver = make_receiver(api, store)
+    receiver._poll_interval = 0.01
+    await receiver._setup()
+    inbox.items = [notification(1, 10)]
+    calls = 0
+
+    def flaky(**kwargs: Any) -> list[dict[str, Any]]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("unexpected")
+        return inbox(**kwargs)
+
+    api.handlers["notifications"] = flaky
+    router = Router()
+    await receiver._poll_until(time.monotonic() + 0.3, router)
+    assert [m.event_id for m in router.messages] == ["10"]
+    assert receiver.mode == "polling"
+    assert receiver.ready.is_set()
