@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.text import normalize
 from commands.droit.lexicon import RELATED, STOPWORDS, SYNONYMS
@@ -57,8 +58,11 @@ _STEM_EXCEPTIONS = {
 }
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A light French stemmer: enough to meet plural, gender and verb forms, no more."""
+    """A light French stemmer: enough to meet plural, gender and verb forms, no more.
+
+    Pure, so memoised: the same few thousand words come back in every (re)index."""
     if word in _STEM_EXCEPTIONS:
         return _STEM_EXCEPTIONS[word]
     if len(word) <= _MIN_STEM or not word.isalpha():
@@ -89,7 +93,8 @@ class Synonyms:
     """Phrase → replacement words, matched longest first on normalised words."""
 
     table: Mapping[tuple[str, ...], tuple[str, ...]]
-    longest: int
+    # first word → the phrases starting with it, longest first
+    by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -109,17 +114,22 @@ class Synonyms:
             for variant in variants:
                 key = tuple(words(variant))
                 table[key] = (*table.get(key, key), *target)
-        return cls(table, max((len(k) for k in table), default=1))
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in table:
+            by_first.setdefault(key[0], []).append(key)
+        return cls(
+            table,
+            {first: tuple(sorted(keys, key=len, reverse=True)) for first, keys in by_first.items()},
+        )
 
     def apply(self, tokens: Sequence[str]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self.longest, len(tokens) - i), 0, -1):
-                replacement = self.table.get(tuple(tokens[i : i + size]))
-                if replacement is not None:
-                    out.extend(replacement)
-                    i += size
+            for key in self.by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key)]) == key:
+                    out.extend(self.table[key])
+                    i += len(key)
                     break
             else:
                 out.append(tokens[i])
@@ -128,6 +138,13 @@ class Synonyms:
 
 
 SYNONYM_TABLE = Synonyms.build(SYNONYMS, RELATED)
+# Every word the lexicon knows, for cutting glued words ("lhopital") at query time.
+LEXICON_WORDS = frozenset(
+    word
+    for variants in (*SYNONYMS.values(), *RELATED.values())
+    for variant in variants
+    for word in words(variant)
+)
 
 
 def terms(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from commands.droit.analysis import SYNONYM_TABLE, Synonyms, stem, terms, words
-from commands.droit.lexicon import STOPWORDS, SYNONYMS
+from commands.droit.analysis import LEXICON_WORDS, SYNONYM_TABLE, Synonyms, stem, terms, words
+from commands.droit.lexicon import STOPWORDS
 from commands.droit.model import Topic
 
 
@@ -35,8 +36,9 @@ class FieldWeights:
 
 BM25_K1 = 1.2
 BM25_B = 0.3
-NO_SYNONYMS = Synonyms({}, 1)
+NO_SYNONYMS = Synonyms({})
 ID_PHRASE_FACTOR = 2.0  # the topic's own name ("defenseur des droits") weighs more
+TITLE_PHRASE_FACTOR = 0.5  # two words that follow each other in the title
 
 
 @dataclass
@@ -50,6 +52,9 @@ class SearchIndex:
     unseen_idf: float = 0.0
     # (terms of a keyword phrase or of the id, topic position, bonus factor)
     phrases: list[tuple[tuple[str, ...], int, float]] = field(default_factory=list)
+    phrases_by_first: dict[str, list[tuple[tuple[str, ...], int, float]]] = field(
+        default_factory=dict
+    )
     # whole question, normalised → topics that name it exactly (id, title, keyword)
     exact: dict[str, set[int]] = field(default_factory=dict)
     # the same, compared after analysis ("c koi le rgpd" names the keyword "rgpd")
@@ -95,10 +100,7 @@ def build_index(
     index = SearchIndex(tuple(t.id for t in topics), options, synonyms)
     raw_tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     lengths = [0.0] * len(topics)
-    known: set[str] = set(STOPWORDS)
-    for variants in SYNONYMS.values():
-        for variant in variants:
-            known.update(words(variant))
+    known: set[str] = set(STOPWORDS) | LEXICON_WORDS
     for position, topic in enumerate(topics):
         for field_name, text in _fields(topic):
             weight = getattr(weights, field_name)
@@ -117,6 +119,9 @@ def build_index(
                 if len(found) >= 2 and field_name != "titre":
                     factor = ID_PHRASE_FACTOR if field_name == "id" else 1.0
                     index.phrases.append((tuple(found), position, factor))
+                elif field_name == "titre":
+                    for first, second in itertools.pairwise(found):
+                        index.phrases.append(((first, second), position, TITLE_PHRASE_FACTOR))
         index.exact.setdefault(topic.id, set()).add(position)
     count = len(topics)
     average = sum(lengths) / count if count else 1.0
@@ -129,6 +134,8 @@ def build_index(
             / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
             for position, tf in per_topic.items()
         }
+    for phrase in index.phrases:
+        index.phrases_by_first.setdefault(phrase[0][0], []).append(phrase)
     index.unseen_idf = math.log(1 + (count + 0.5) / 0.5)
     index.vocabulary = tuple(sorted(index.postings))
     index.known_words = frozenset(known)

@@ -9,6 +9,7 @@ with the next topic; below a floor nothing is returned.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import math
 from dataclasses import dataclass
@@ -182,27 +183,34 @@ def _fuzzy(index: SearchIndex, term: str) -> tuple[tuple[str, float], ...]:
         term, index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=3
     )
     matches = [(str(m), FUZZY_WEIGHT * (1 - d / (len(term) + 1))) for m, d, _ in found]
-    if not matches and len(term) >= 5:
-        matches = [
-            (v, PREFIX_WEIGHT)
-            for v in index.vocabulary
-            if len(v) >= 5
-            and (v.startswith(term) or term.startswith(v))
-            and min(len(v), len(term)) >= 0.7 * max(len(v), len(term))
-        ][:3]
+    if not matches:
+        matches = [(v, PREFIX_WEIGHT) for v in _prefix_matches(index, term)][:3]
     return tuple(matches)
 
 
+def _prefix_matches(index: SearchIndex, term: str) -> list[str]:
+    """Index terms that start with `term`, or that `term` starts with, of similar length."""
+    found = []
+    vocabulary = index.vocabulary
+    at = bisect.bisect_left(vocabulary, term)
+    while at < len(vocabulary) and vocabulary[at].startswith(term):
+        found.append(vocabulary[at])
+        at += 1
+    found += [term[:size] for size in range(5, len(term)) if term[:size] in index.postings]
+    return [v for v in found if min(len(v), len(term)) >= 0.7 * max(len(v), len(term))]
+
+
 def _phrase_bonus(index: SearchIndex, query: list[_Term], scores: list[float]) -> None:
+    """Reward a keyword, id or title phrase found whole, in order, in the question."""
     asked = [{m for m, _ in t.matches} for t in query]
     rewarded: set[tuple[tuple[str, ...], int]] = set()
-    for phrase, position, factor in index.phrases:
-        if (phrase, position) in rewarded:
-            continue
-        size = len(phrase)
-        for start in range(len(asked) - size + 1):
-            if all(phrase[k] in asked[start + k] for k in range(size)):
-                weight = sum(index.idf[term] for term in phrase)
-                scores[position] += factor * PHRASE_BONUS * (1.0 + weight)
-                rewarded.add((phrase, position))
-                break
+    for start, options in enumerate(asked):
+        for first in options:
+            for phrase, position, factor in index.phrases_by_first.get(first, ()):
+                size = len(phrase)
+                if (phrase, position) in rewarded or start + size > len(asked):
+                    continue
+                if all(phrase[k] in asked[start + k] for k in range(1, size)):
+                    weight = sum(index.idf[term] for term in phrase)
+                    scores[position] += factor * PHRASE_BONUS * (1.0 + weight)
+                    rewarded.add((phrase, position))
