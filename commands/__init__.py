@@ -6,8 +6,9 @@ from bot.feature import Feature
 
 
 def all_features() -> list[Feature]:
+    from commands.agenda import AgendaFeature
     from commands.aide import AideFeature
     from commands.droit import DroitFeature
     from commands.temoignage.feature import TemoignageFeature
 
-    return [AideFeature(), DroitFeature(), TemoignageFeature()]
+    return [AideFeature(), AgendaFeature(), DroitFeature(), TemoignageFeature()]

@@ -1,0 +1,86 @@
+"""The agenda: events in French, reminders exactly once, ICS in and out, a public page.
+
+Modules: when*.py read French dates; model, offsets, recurrence and reminders are pure;
+repo talks to SQLite; engine sends reminders; service holds the operations; handlers,
+edit, adding and flow are the chat side; ics_read, ics_write and sync are the ICS side;
+web and html_page serve the feed and the page; cli adds `relais agenda …`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.config import ConfigSection
+from bot.configcheck import ConfigError
+from bot.feature import Feature
+from commands.agenda.config import AgendaConfig, parse_agenda_config
+from commands.agenda.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from bot.context import Services
+    from bot.router import Router
+    from bot.scheduler import Scheduler
+
+FEED_FIRST_DELAY_SECONDS = 15
+WEB_FEATURE = "agenda.web"  # key of the running AgendaWeb in services.features
+
+
+class AgendaFeature(Feature):
+    name = "agenda"
+    migrations = MIGRATIONS
+    config_section = ConfigSection("agenda", parse_agenda_config)
+
+    def setup(self, services: Services, router: Router) -> None:
+        from commands.agenda.command import agenda_command
+        from commands.agenda.flow import FEATURE, AgendaFlow
+        from commands.agenda.groups import find_group
+        from commands.agenda.service import AgendaService
+        from commands.agenda.sync import sync_feed
+        from commands.agenda.web import AgendaWeb
+
+        agenda = services.config.feature(self.name, AgendaConfig)
+        problems = [
+            f"agenda.feeds[{i}].group: groupe « {feed.group} » inconnu"
+            for i, feed in enumerate(agenda.feeds)
+            if find_group(services.config, feed.group) is None
+        ]
+        if problems:
+            raise ConfigError(problems)
+        service = AgendaService.from_services(services, agenda)
+        services.features[FEATURE] = service
+        services.conversations.register(AgendaFlow())
+        router.register(agenda_command())
+        services.scheduler.on_start(self.name, service.engine.start)
+
+        async def schedule_feeds(scheduler: Scheduler) -> None:
+            first = datetime.now(UTC) + timedelta(seconds=FEED_FIRST_DELAY_SECONDS)
+            for index, feed in enumerate(agenda.feeds):
+                group = find_group(services.config, feed.group)
+                scheduler.every(
+                    f"agenda:feed:{index}",
+                    feed.interval_minutes * 60,
+                    sync_feed,
+                    service,
+                    group,
+                    feed,
+                    start_date=first + timedelta(seconds=5 * index),
+                )
+
+        if agenda.feeds:
+            services.scheduler.on_start("agenda-feeds", schedule_feeds)
+        if agenda.http.enabled:
+            web = AgendaWeb(service, agenda.http)
+            services.features[WEB_FEATURE] = web
+
+            async def start_web(scheduler: Scheduler) -> None:
+                if await web.start_logged():
+                    web.watch(scheduler)
+
+            services.scheduler.on_start("agenda-web", start_web)
+
+    def add_cli(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        from commands.agenda.cli import add_cli
+
+        add_cli(subparsers)
