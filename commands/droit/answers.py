@@ -18,6 +18,8 @@ from commands.droit.search import Level
 logger = logging.getLogger(__name__)
 
 SOURCES_WORDS = frozenset({"sources", "source", "src"})
+# A sure answer also names the next topics scoring at least this share of the best.
+SEE_ALSO_RATIO = 0.75
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,13 @@ def ask(base: KnowledgeBase, text: str, prefix: str) -> Answer:
     logger.info("droit: question answered with level %s", result.level.value)
     topics = [t for hit in result.hits if (t := base.topic(hit.topic_id)) is not None]
     if result.level is Level.SURE and topics:
-        return Answer(render.topic_markdown(topics[0], prefix))
+        best = result.hits[0].score
+        see_also = [
+            t
+            for t, hit in zip(topics[1:], result.hits[1:], strict=False)
+            if hit.score >= SEE_ALSO_RATIO * best
+        ]
+        return Answer(render.topic_markdown(topics[0], prefix, see_also))
     if topics:
         return Answer(render.suggestions(topics, prefix), topics=tuple(t.id for t in topics))
     return Answer(render.not_found(prefix))
@@ -133,3 +141,18 @@ def _choice_by_name(text: str, names: tuple[str, ...]) -> int | None:
 
 def is_number(text: str) -> bool:
     return parse_number(text) is not None
+
+
+def plain_answer(
+    base: KnowledgeBase, question: str, *, prefix: str = "!", budget: int | None = None
+) -> str:
+    """The answer to a question as plain text, within `budget` characters when given
+    (Mastodon, the command line). Same ranking as `!droit`; no conversation."""
+    result = base.search(question)
+    topics = [t for hit in result.hits if (t := base.topic(hit.topic_id)) is not None]
+    if result.level is Level.SURE and topics:
+        return render.topic_plain(topics[0], prefix, budget)
+    text = (
+        render.suggestions(topics, prefix, numbered=False) if topics else render.not_found(prefix)
+    )
+    return text if budget is None else render.cut_text(text, budget)

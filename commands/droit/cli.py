@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         stdout.write(json.dumps(results(base, question), ensure_ascii=False) + "\n")
         return EXIT_OK
-    stdout.write(plain_answer(base, question, args.budget) + "\n")
+    from commands.droit.answers import plain_answer
+
+    stdout.write(plain_answer(base, question, budget=args.budget) + "\n")
     return EXIT_OK
 
 
@@ -76,18 +78,6 @@ def results(base: KnowledgeBase, question: str) -> dict[str, list[dict[str, Any]
         return {"results": []}
     found = base.search(question)
     return {"results": [{"id": hit.topic_id, "score": hit.score} for hit in found.hits]}
-
-
-def plain_answer(base: KnowledgeBase, question: str, budget: int | None = None) -> str:
-    from commands.droit import render
-    from commands.droit.search import Level
-
-    found = base.search(question)
-    topics = [t for hit in found.hits if (t := base.topic(hit.topic_id)) is not None]
-    if found.level is Level.SURE and topics:
-        return render.topic_plain(topics[0], "!", budget)
-    text = render.suggestions(topics, "!", numbered=False) if topics else render.not_found("!")
-    return text if budget is None else render.cut_text(text, budget)
 
 
 def check(content_dir: Path, seeds_dir: Path | None, out: TextIO) -> int:

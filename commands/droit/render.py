@@ -38,13 +38,17 @@ def _contact_line(contact: Contact) -> str:
     return f"{contact.nom} : {' ; '.join(details)}" if details else contact.nom
 
 
-def topic_markdown(topic: Topic, prefix: str = "!") -> str:
+def topic_markdown(topic: Topic, prefix: str = "!", see_also: Sequence[Topic] = ()) -> str:
     lines = [f"**{topic.titre}**", "", topic.resume, "", f"**{texts.STEPS_HEADING}**"]
     lines += [f"{i}. {step}" for i, step in enumerate(topic.que_faire, start=1)]
     if topic.contacts:
         lines += ["", f"**{texts.CONTACTS_HEADING}**"]
         lines += [f"- {_contact_line(c)}" for c in topic.contacts]
-    lines += ["", texts.MORE.format(prefix=prefix, id=topic.id)]
+    lines.append("")
+    if see_also:
+        commands = ", ".join(f"{prefix}droit {other.id}" for other in see_also)
+        lines.append(texts.SEE_ALSO.format(commands=commands))
+    lines.append(texts.MORE.format(prefix=prefix, id=topic.id))
     return with_prefix("\n".join(lines), prefix)
 
 

@@ -72,6 +72,7 @@ RELOAD_SUMMARY = "relire les fiches après une modification (sans redémarrer)"
 
 STEPS_HEADING = "Que faire"
 CONTACTS_HEADING = "Qui contacter"
+SEE_ALSO = "Voir aussi : {commands}"
 MORE = "Pour aller plus loin : {prefix}droit {id} sources"
 MORE_SHORT = "Sources : {prefix}droit {id} sources"
 CONTINUED = "La suite : {prefix}droit {id}"

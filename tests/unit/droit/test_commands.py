@@ -193,3 +193,11 @@ async def test_help_lists_the_commands(chat: Chat) -> None:
     (help_text,) = await chat.say("!aide droit")
     assert "!droit <sujet> sources" in help_text
     assert "Autres noms : !droits" in help_text
+
+
+async def test_a_number_without_a_list_opens_that_theme_of_the_menu(chat: Chat) -> None:
+    (health,) = await chat.say("!droit 1")
+    assert health.startswith("**Santé**")
+    (topic,) = await chat.say("!droit 1")  # now a number from the list just shown
+    assert topic.startswith("**")
+    assert "sources" in topic.splitlines()[-1]

@@ -96,3 +96,13 @@ def test_another_command_prefix_is_used_in_texts(content: Content) -> None:
     assert "!droit" not in text
     assert "?droit defenseur-des-droits" in text
     assert with_prefix("voir !modele acces-rgpd", "?") == "voir ?modele acces-rgpd"
+
+
+def test_see_also_comes_just_before_the_sources_pointer(content: Content) -> None:
+    topic, other = content.topic("guichet"), content.topic("papier")
+    assert topic is not None and other is not None
+    lines = topic_markdown(topic, see_also=[other]).splitlines()
+    assert lines[-2:] == [
+        "Voir aussi : !droit papier",
+        "Pour aller plus loin : !droit guichet sources",
+    ]

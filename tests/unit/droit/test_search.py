@@ -121,3 +121,20 @@ def test_quality_targets_on_the_full_evaluation_set(base: KnowledgeBase) -> None
     assert metrics.top1_rate >= TOP1_TARGET, misses
     assert metrics.top3_rate >= TOP3_TARGET, misses
     assert metrics.false_answer_rate <= OUT_OF_SCOPE_FALSE_TARGET, misses
+
+
+def test_an_empty_knowledge_base_answers_nothing(tmp_path: Path) -> None:
+    empty = KnowledgeBase.open(tmp_path)
+    assert empty.content.topics == ()
+    assert empty.search("la caf m'a coupé mes allocs").level is Level.NONE
+
+
+def test_plain_answer_for_mastodon_fits_its_budget(base: KnowledgeBase) -> None:
+    from commands.droit.answers import plain_answer
+
+    sure = plain_answer(base, "fermer mon espace santé", budget=500)
+    assert len(sure) <= 500
+    assert sure.endswith("!droit mon-espace-sante")
+    unsure = plain_answer(base, "sécu", budget=500)
+    assert unsure.startswith("Je ne suis pas sûr") and len(unsure) <= 500
+    assert plain_answer(base, "bonjour").startswith("Je n'ai pas de fiche")
