@@ -92,8 +92,9 @@ def ask(base: KnowledgeBase, text: str, prefix: str) -> Answer:
             if hit.score >= SEE_ALSO_RATIO * best
         ]
         return Answer(render.topic_markdown(topics[0], prefix, see_also))
-    if topics:
-        return Answer(render.suggestions(topics, prefix), topics=tuple(t.id for t in topics))
+    closest = [t for hit in result.closest if (t := base.topic(hit.topic_id)) is not None]
+    if closest:
+        return Answer(render.suggestions(closest, prefix), topics=tuple(t.id for t in closest))
     return Answer(render.not_found(prefix))
 
 

@@ -52,6 +52,8 @@ class Hit:
 class SearchResult:
     hits: tuple[Hit, ...]  # best first, at most MAX_RESULTS, all above the floor
     level: Level
+    # The closest topics, even weak ones, for "not sure: did you mean…" (empty for NONE).
+    closest: tuple[Hit, ...] = ()
 
     @property
     def best(self) -> Hit | None:
@@ -104,11 +106,10 @@ def search(index: SearchIndex, question: str) -> SearchResult:
     candidates = sorted(zip(confidences, ranked, strict=True), key=lambda item: (-item[0], item[1]))
     if candidates[0][0] < FLOOR:
         return SearchResult((), Level.NONE)
-    hits = tuple(Hit(index.topic_ids[p], round(c, 3)) for c, p in candidates if c >= SECOND_FLOOR)[
-        :MAX_RESULTS
-    ]
+    closest = tuple(Hit(index.topic_ids[p], round(c, 3)) for c, p in candidates[:MAX_RESULTS])
+    hits = tuple(h for h in closest if h.score >= SECOND_FLOOR)
     sure = hits[0].score >= SURE and (len(hits) < 2 or hits[1].score < AMBIGUOUS * hits[0].score)
-    return SearchResult(hits, Level.SURE if sure else Level.UNSURE)
+    return SearchResult(hits, Level.SURE if sure else Level.UNSURE, closest)
 
 
 def _confidence(score: float, coverage: float, exact: bool) -> float:
