@@ -12,7 +12,7 @@ def agenda_command() -> Command:
         name="agenda",
         summary=texts.AGENDA_SUMMARY,
         handler=handlers.agenda,
-        args=(Arg("période", required=False, rest=True),),
+        args=(Arg("semaine ou mois", required=False),),
         aliases=("rdv", "calendrier"),
         details=texts.AGENDA_DETAILS,
         examples=(

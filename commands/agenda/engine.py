@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 JOB_ID = "agenda:reminders"
 REARM_JOB_ID = "agenda:rearm"
 REARM_SECONDS = 600  # also picks up events written by `relais agenda import`
+PURGE_JOB_ID = "agenda:purge-markers"
+PURGE_SECONDS = 24 * 3600
+KEEP_MARKERS = timedelta(days=90)
 RETRY_SECONDS = 60
 
 
@@ -81,7 +84,9 @@ class ReminderEngine:
         self._now = now
         self._scheduler = scheduler
         self.repo = EventRepo(store)
-        self._lock = asyncio.Lock()
+        # Held while reminders are decided; the service takes it to save an event, so a
+        # save never interleaves with a run (markers would still stop duplicates).
+        self.lock = asyncio.Lock()
 
     @property
     def horizon(self) -> timedelta:
@@ -99,6 +104,17 @@ class ReminderEngine:
         await self.requeue_claimed()
         await self.arm()
         scheduler.every(REARM_JOB_ID, REARM_SECONDS, self.arm)
+        scheduler.every(PURGE_JOB_ID, PURGE_SECONDS, self.purge_markers)
+
+    async def purge_markers(self) -> int:
+        """Forget old decisions. Safe: `checked_until` only moves forward, so an instant
+        that old is never looked at again."""
+        cutoff = utc_text(self._now() - KEEP_MARKERS)
+        count = await self._store.execute(
+            "DELETE FROM agenda_reminders WHERE status != 'claimed' AND due_utc < ?", (cutoff,)
+        )
+        logger.info("agenda: %d old reminder marker(s) purged", count)
+        return count
 
     async def arm(self) -> None:
         """Point the job at the earliest instant any event needs (none: no job)."""
@@ -125,7 +141,7 @@ class ReminderEngine:
     # -- the work ----------------------------------------------------------------------
     async def run_due(self, now: datetime | None = None) -> RunReport:
         """Decide every reminder due at `now` (default: the clock) and send those in time."""
-        async with self._lock:
+        async with self.lock:
             moment = floor_second(now or self._now())
             report = await self._run(moment)
         await self.arm()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import CommandContext
 from bot.router import CommandError
-from bot.text import normalize, numbered
+from bot.text import numbered
 from commands.agenda import render, texts
 from commands.agenda.adding import prepare_add, split_parts
 from commands.agenda.flow import FLOW as AGENDA_FLOW
@@ -21,12 +21,6 @@ from commands.agenda.when_text import fmt_day
 
 MAX_LINES = 25
 WEEK_DAYS, MONTH_DAYS = 7, 31
-_ID = re.compile(r"^(?:n°|no|n|numero|#)?\s*(\d{1,9})$")
-
-
-def parse_id(text: str) -> int | None:
-    found = _ID.match(normalize(text).replace("n°", "n"))
-    return int(found.group(1)) if found else None
 
 
 def split_id(ctx: CommandContext) -> tuple[int, str]:

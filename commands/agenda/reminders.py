@@ -111,7 +111,7 @@ def decide(due: Due, now: datetime, grace: timedelta) -> Verdict:
     if due.occurrence.reference <= now:
         return Verdict.STARTED
     lateness = now - due.instant
-    if lateness > grace:
+    if lateness > max(grace, LATE_MARK):  # a busy second is never "too late"
         return Verdict.TOO_LATE
     if lateness > LATE_MARK:
         return Verdict.LATE

@@ -19,7 +19,7 @@ def occurrence_when(occurrence: Occurrence, tz: ZoneInfo, *, year: bool = True) 
     if occurrence.all_day:
         first, last = occurrence.start.date(), occurrence.last_day
         if first == last:
-            return f"{fmt_day(first, year=year)} ({texts.ALL_DAY})"
+            return f"{fmt_day(first, year=year)}, {texts.ALL_DAY}"
         return describe(first, last, True, None)
     start = occurrence.start.astimezone(tz)
     end = None if occurrence.end is None else occurrence.end.astimezone(tz)

@@ -76,6 +76,7 @@ class AgendaService:
         self.now = now
         self.engine = ReminderEngine(config, agenda, store, outbox, now=now, scheduler=scheduler)
         self.repo = self.engine.repo
+        self.revision = 0  # bumped on every write from this process (for caches)
 
     @classmethod
     def from_services(cls, services: Services, agenda: AgendaConfig) -> AgendaService:
@@ -120,7 +121,9 @@ class AgendaService:
         if not event.uid:
             event = replace(event, uid=new_uid())
         schedule = self.engine.schedule_from(event, now)
-        event_id = await self.repo.insert(event, last_end(event), schedule, now)
+        async with self.engine.lock:
+            event_id = await self.repo.insert(event, last_end(event), schedule, now)
+        self.revision += 1
         await self.engine.arm()
         logger.info("agenda: event %d created in group %s", event_id, event.group)
         return replace(event, id=event_id)
@@ -128,10 +131,12 @@ class AgendaService:
     async def update(self, after: Event, *, moved: bool = False) -> Event:
         """Save; a moved event's reminders start afresh from now."""
         now = floor_second(self.now())
-        current = await self.repo.schedule_of(after.id)
-        since = now if moved or current is None else current.checked_until
-        schedule = self.engine.schedule_from(after, since)
-        await self.repo.update(after, last_end(after), schedule, now)
+        async with self.engine.lock:
+            current = await self.repo.schedule_of(after.id)
+            since = now if moved or current is None else current.checked_until
+            schedule = self.engine.schedule_from(after, since)
+            await self.repo.update(after, last_end(after), schedule, now)
+        self.revision += 1
         await self.engine.arm()
         return after
 

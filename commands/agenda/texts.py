@@ -39,9 +39,9 @@ Pour les organisatrices et organisateurs :
 - !agenda annuler N 30/05 : annule une seule date d'un rendez-vous qui se répète.
 Un changement de date ou de lieu, et une annulation, sont annoncés là où le rendez-vous
 est annoncé."""
-ADD_SUMMARY = "ajouter un rendez-vous : quand | titre | lieu | description"
+ADD_SUMMARY = "ajouter un rendez-vous (je demande confirmation)"
 ADD_ARG = "quand | titre | lieu [| description]"
-EDIT_SUMMARY = "changer un rendez-vous : N champ valeur (champs : quand, titre, lieu…)"
+EDIT_SUMMARY = "changer un rendez-vous (champs : quand, titre, lieu…)"
 EDIT_DETAILS = (
     "Champs : quand, titre, lieu, description, lien, carte (lien vers un plan), type "
     "(rassemblement, manifestation, chantier, réunion, projection, atelier, fête, autre), "

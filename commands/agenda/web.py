@@ -42,6 +42,8 @@ class AgendaWeb:
         self._http = http
         self._runner: web.AppRunner | None = None
         self._watcher: asyncio.Task[None] | None = None
+        # Last ICS body per calendar, with the agenda version it was built from.
+        self._ics_cache: dict[str, tuple[tuple[object, ...], bytes]] = {}
         self.port: int | None = None
 
     def application(self) -> web.Application:
@@ -110,6 +112,15 @@ class AgendaWeb:
         group = find_group(self._service.config, name)
         return None if group is None else ([group], group)
 
+    async def _version(self) -> tuple[object, ...]:
+        """Changes whenever an event is saved (here or by `relais agenda import`), and each
+        day (past events leave the feed)."""
+        row = await self._service.repo.store.fetchone(
+            "SELECT COUNT(*), MAX(updated_at) FROM agenda_events"
+        )
+        today = self._service.now().date()
+        return (today, self._service.revision, *(tuple(row) if row is not None else ()))
+
     async def _root(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/agenda")
 
@@ -119,13 +130,20 @@ class AgendaWeb:
             return _not_found()
         groups, group = found
         service = self._service
-        now = service.now()
-        events = await service.repo.all_events(
-            [g.name for g in groups], now - timedelta(days=ICS_PAST_DAYS)
-        )
         name = texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE
-        tz = group.tz.key if group else service.config.timezone
-        body = write_calendar(events, name=name, tz=tz, now=now)
+        version = await self._version()
+        cached = self._ics_cache.get(name)
+        if cached is not None and cached[0] == version:
+            body = cached[1]
+        else:
+            now = service.now()
+            events = await service.repo.all_events(
+                [g.name for g in groups], now - timedelta(days=ICS_PAST_DAYS)
+            )
+            tz = group.tz.key if group else service.config.timezone
+            # icalendar is slow on big agendas (~3 s for 10,000 events): off the loop.
+            body = await asyncio.to_thread(write_calendar, events, name=name, tz=tz, now=now)
+            self._ics_cache[name] = (version, body)
         return web.Response(
             body=body,
             headers={**_HEADERS, "Content-Type": "text/calendar; charset=utf-8"},

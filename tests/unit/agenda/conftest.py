@@ -48,6 +48,7 @@ def make_config(
     *,
     groups: list[dict[str, Any]] | None = None,
     agenda: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Config:
     data: dict[str, Any] = {
         "relais": {"data_dir": str(data_dir)},
@@ -59,6 +60,7 @@ def make_config(
     data["groups"] = groups
     if agenda is not None:
         data["agenda"] = agenda
+    data.update(extra or {})
     return parse_config(data, sections=feature_sections(features()), environ={})
 
 

@@ -213,3 +213,17 @@ async def test_without_groups_events_announce_where_they_were_created(app: App) 
     assert "Annoncé dans : message privé" in question
     assert "rendez-vous **n°1**" in await say("oui")
     assert "Réunion publique" in await say("!agenda")
+
+
+async def test_mastodon_is_a_target_until_an_organiser_says_no(tmp_path: Path) -> None:
+    mastodon = {"mastodon": {"api_base_url": "https://m.example", "access_token": "x"}}
+    config = make_config(tmp_path, extra=mastodon)
+    async with running(config, Clock(NOW)) as (app, transport):
+        await ask(app, transport, ADD)
+        assert "rendez-vous **n°1**" in await ask(app, transport, "oui")
+        assert "Annoncé dans : #general, Mastodon" in await ask(app, transport, "!agenda voir 1")
+        await ask(app, transport, "!agenda modifier 1 mastodon non")
+        assert "Annoncé dans : #general\n" in await ask(app, transport, "!agenda voir 1")
+        await ask(app, transport, "!agenda modifier 1 mastodon oui")
+        assert "Annoncé dans : #general, Mastodon" in await ask(app, transport, "!agenda voir 1")
+        assert "Répondez oui ou non" in await ask(app, transport, "!agenda modifier 1 mastodon bof")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from commands.agenda.engine import JOB_ID, REARM_JOB_ID
+from commands.agenda.engine import JOB_ID, PURGE_JOB_ID, REARM_JOB_ID
 from commands.agenda.model import Event
 from tests.helpers import RecordingTransport
 from tests.unit.agenda.conftest import PARIS, Clock, make_config, running, service_of
@@ -249,7 +249,9 @@ async def test_one_job_whatever_the_number_of_events(tmp_path: Path) -> None:
         service = service_of(app)
         for index in range(60):
             await service.create(new_event(SATURDAY + timedelta(hours=index)))
-        assert sorted(app.services.scheduler.job_ids("agenda:")) == [REARM_JOB_ID, JOB_ID]
+        assert sorted(app.services.scheduler.job_ids("agenda:")) == sorted(
+            [PURGE_JOB_ID, REARM_JOB_ID, JOB_ID]
+        )
         assert await service.repo.earliest_check() == J7.astimezone(UTC)
 
 
@@ -277,3 +279,30 @@ def _features() -> list[Any]:
     from tests.unit.agenda.conftest import features
 
     return features()
+
+
+async def test_old_markers_are_purged_and_never_resent(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    async with running(make_config(tmp_path), clock) as (app, transport):
+        service = service_of(app)
+        await service.create(new_event(SATURDAY, offsets=("2h",)))
+        clock.set(TWO_HOURS)
+        await service.engine.run_due()
+        clock.advance(days=89)
+        assert await service.engine.purge_markers() == 0
+        clock.advance(days=2)
+        assert await service.engine.purge_markers() == 1
+        assert (await service.engine.run_due()).sent == 0
+        assert len(await reminders(app, transport)) == 1
+
+
+async def test_no_grace_still_sends_a_reminder_one_busy_second_late(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    config = make_config(tmp_path, agenda={"late_grace_minutes": 0})
+    async with running(config, clock) as (app, transport):
+        service = service_of(app)
+        await service.create(new_event(SATURDAY, offsets=("2h",)))
+        clock.set(TWO_HOURS + timedelta(seconds=1))
+        assert (await service.engine.run_due()).sent == 1
+        assert len(await reminders(app, transport)) == 1
+        assert "en retard" not in transport.sent[-1].text

@@ -4,6 +4,9 @@ page, escaping, unknown groups, and the server closing with the app."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import icalendar
 
 from commands.agenda import WEB_FEATURE
 from commands.agenda.model import Event
+from commands.agenda.service import AgendaService
 from commands.agenda.web import AgendaWeb
 from tests.unit.agenda.conftest import PARIS, Clock, make_config, running, service_of
 
@@ -43,7 +47,9 @@ async def get(port: int, path: str) -> tuple[int, dict[str, str], str]:
         return response.status, dict(response.headers), await response.text()
 
 
-async def test_feed_and_page_over_http(tmp_path: Path) -> None:
+@asynccontextmanager
+async def serving(tmp_path: Path) -> AsyncIterator[tuple[AgendaService, int]]:
+    """A real App with its web server on a free port, and two events in two groups."""
     config = make_config(
         tmp_path, groups=GROUPS, agenda={"http": {"enabled": True, "port": 0, "page_days": 60}}
     )
@@ -65,8 +71,11 @@ async def test_feed_and_page_over_http(tmp_path: Path) -> None:
         )
         web = app.services.features[WEB_FEATURE]
         assert isinstance(web, AgendaWeb) and web.port
-        port = web.port
+        yield service, web.port
 
+
+async def test_page_over_http_is_plain_escaped_html(tmp_path: Path) -> None:
+    async with serving(tmp_path) as (_, port):
         status, headers, page = await get(port, "/agenda")
         assert status == 200
         assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -90,23 +99,8 @@ async def test_feed_and_page_over_http(tmp_path: Path) -> None:
             assert "<h1>Agenda : le-mans</h1>" in page
             assert "Réunion publique" not in page
             assert 'href="/le-mans/agenda.ics"' in page
-
-        status, headers, body = await get(port, "/agenda.ics")
-        assert status == 200
-        assert headers["Content-Type"] == "text/calendar; charset=utf-8"
-        calendar = icalendar.Calendar.from_ical(body)
-        assert sorted(str(e.get("SUMMARY")) for e in calendar.walk("VEVENT")) == [
-            "Rassemblement <script>alert(1)</script> & co",
-            "Réunion publique",
-        ]
-        for path in ("/allonnes/agenda.ics", "/agenda.ics?groupe=allonnes"):
-            status, _, body = await get(port, path)
-            events = icalendar.Calendar.from_ical(body).walk("VEVENT")
-            assert [str(e.get("SUMMARY")) for e in events] == ["Réunion publique"]
-
         status, _, page = await get(port, "/nulle-part/agenda")
         assert status == 404 and "Ce groupe n'existe pas." in page
-        assert (await get(port, "/agenda.ics?groupe=x"))[0] == 404
         status, headers, _ = await get(port, "/")
         assert status == 302 and headers["Location"] == "/agenda"
     # The app stopped: the server closes with it.
@@ -118,6 +112,31 @@ async def test_feed_and_page_over_http(tmp_path: Path) -> None:
         await asyncio.sleep(0.1)
     else:
         raise AssertionError("the web server is still listening after the app stopped")
+
+
+async def test_ics_feeds_over_http(tmp_path: Path) -> None:
+    async with serving(tmp_path) as (service, port):
+        status, headers, body = await get(port, "/agenda.ics")
+        assert status == 200
+        assert headers["Content-Type"] == "text/calendar; charset=utf-8"
+        calendar = icalendar.Calendar.from_ical(body)
+        assert sorted(str(e.get("SUMMARY")) for e in calendar.walk("VEVENT")) == [
+            "Rassemblement <script>alert(1)</script> & co",
+            "Réunion publique",
+        ]
+        # Built once, served again from memory, rebuilt when an event changes.
+        assert (await get(port, "/agenda.ics"))[2] == body
+        first = await service.get(2)
+        assert first is not None
+        await service.update(replace(first, title="Réunion publique (salle B)"))
+        body = (await get(port, "/agenda.ics"))[2]
+        assert "SUMMARY:Réunion publique (salle B)" in body
+        for path in ("/allonnes/agenda.ics", "/agenda.ics?groupe=allonnes"):
+            status, _, body = await get(port, path)
+            events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+            assert [str(e.get("SUMMARY")) for e in events] == ["Réunion publique (salle B)"]
+
+        assert (await get(port, "/agenda.ics?groupe=x"))[0] == 404
 
 
 async def test_a_port_already_taken_does_not_stop_the_bot(tmp_path: Path) -> None:
