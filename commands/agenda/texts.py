@@ -64,7 +64,6 @@ LIST_UNKNOWN_PERIOD = (
     "{prefix}agenda mois (31 jours) ou {prefix}aide agenda."
 )
 ALL_DAY = "toute la journée"
-CANCELLED_MARK = "ANNULÉ"
 
 # --- one event -----------------------------------------------------------------------
 LABEL_WHEN = "Quand"
@@ -88,7 +87,6 @@ NO_TARGETS = "nulle part (aucun salon configuré pour ce groupe)"
 TARGET_MASTODON = "Mastodon"
 TARGET_DM = "message privé"
 STATUS_CANCELLED = "annulé"
-SOURCE_CHAT = "ajouté ici"
 NOT_FOUND = "Je ne trouve pas de rendez-vous numéro {id}. Tapez {prefix}agenda pour la liste."
 NEED_ID = "Donnez le numéro du rendez-vous, par exemple : {prefix}agenda voir 12"
 NO_MORE_DATES = "plus aucune date à venir"
@@ -115,10 +113,6 @@ ADDED = (
 ADD_CANCELLED = "D'accord, je n'enregistre rien."
 CHOOSE_GROUP = "Pour quel groupe ? Répondez par un numéro :"
 CHOOSE_GROUP_HELP = "Répondez par le numéro du groupe dans la liste, ou !annuler pour arrêter."
-NO_GROUP_HERE = (
-    "Ce salon n'est rattaché à aucun groupe. Écrivez la commande dans un salon du groupe, "
-    "ou en message privé avec moi."
-)
 PAST_NOW = "Ce moment est passé entre-temps. Recommencez avec une date à venir."
 
 # --- editing ------------------------------------------------------------------------

@@ -69,6 +69,14 @@ async def serving(tmp_path: Path) -> AsyncIterator[tuple[AgendaService, int]]:
         await service.create(
             event("allonnes", "Réunion publique", datetime(2026, 5, 25, 18, 30, tzinfo=PARIS))
         )
+        weekend = datetime(2026, 5, 30, tzinfo=PARIS)
+        await service.create(
+            replace(
+                event("le-mans", "Fête du week-end", weekend),
+                all_day=True,
+                end=(weekend + timedelta(days=2)).astimezone(UTC),
+            )
+        )
         web = app.services.features[WEB_FEATURE]
         assert isinstance(web, AgendaWeb) and web.port
         yield service, web.port
@@ -92,6 +100,7 @@ async def test_page_over_http_is_plain_escaped_html(tmp_path: Path) -> None:
         assert '<time datetime="2026-05-23T15:00:00+02:00">15:00</time>' in page
         assert "Réunion publique" in page and "Groupe : allonnes" in page
         assert '<a href="/le-mans/agenda">le-mans</a>' in page
+        assert "<h3>Fête du week-end</h3><p>du samedi 30 au dimanche 31 mai 2026</p>" in page
 
         for path in ("/le-mans/agenda", "/agenda?groupe=le-mans"):
             status, _, page = await get(port, path)
@@ -121,12 +130,13 @@ async def test_ics_feeds_over_http(tmp_path: Path) -> None:
         assert headers["Content-Type"] == "text/calendar; charset=utf-8"
         calendar = icalendar.Calendar.from_ical(body)
         assert sorted(str(e.get("SUMMARY")) for e in calendar.walk("VEVENT")) == [
+            "Fête du week-end",
             "Rassemblement <script>alert(1)</script> & co",
             "Réunion publique",
         ]
         # Built once, served again from memory, rebuilt when an event changes.
         assert (await get(port, "/agenda.ics"))[2] == body
-        first = await service.get(2)
+        first = await service.get(2)  # the meeting in Allonnes
         assert first is not None
         await service.update(replace(first, title="Réunion publique (salle B)"))
         body = (await get(port, "/agenda.ics"))[2]
