@@ -237,47 +237,40 @@ async def _memory_with_rooms(measurer: Measurer, bot: str, pid: int) -> dict[str
 def _summarise(
     samples: dict[tuple[str, str, str], list[float]], memory: dict[str, Any], rounds: int
 ) -> dict[str, Any]:
-    result: dict[str, Any] = {"rounds": rounds, "target_ratio_p50": TARGET_RATIO, "cases": []}
-    rows = [
-        (
-            "salon",
-            "commande",
-            "Relais p50",
-            "Relais p95",
-            "plancher p50",
-            "plancher p95",
-            "ratio p50",
-        )
+    rows: list[tuple[str, ...]] = [
+        ("salon", "commande", "Relais p50", "Relais p95", "plancher p50", "plancher p95", "ratio")
     ]
-    worst = 0.0
+    cases: list[dict[str, Any]] = []
     for (who, kind, command), values in sorted(samples.items()):
         if who != "relais":
             continue
         floor_values = samples[("floor", kind, command)]
-        case = {
-            "room": kind,
-            "command": command,
-            "relais_ms": {"p50": percentile(values, 50), "p95": percentile(values, 95)},
-            "floor_ms": {"p50": percentile(floor_values, 50), "p95": percentile(floor_values, 95)},
-        }
-        case["ratio_p50"] = round(case["relais_ms"]["p50"] / case["floor_ms"]["p50"], 3)
-        worst = max(worst, case["ratio_p50"])
-        result["cases"].append(case)
-        rows.append(
-            (kind, command, f"{case['relais_ms']['p50']:.1f} ms", f"{case['relais_ms']['p95']:.1f} ms",
-             f"{case['floor_ms']['p50']:.1f} ms", f"{case['floor_ms']['p95']:.1f} ms",
-             f"{case['ratio_p50']:.3f}")
+        relais_ms = {"p50": percentile(values, 50), "p95": percentile(values, 95)}
+        floor_ms = {"p50": percentile(floor_values, 50), "p95": percentile(floor_values, 95)}
+        ratio = round(relais_ms["p50"] / floor_ms["p50"], 3)
+        cases.append(
+            {"room": kind, "command": command, "relais_ms": relais_ms, "floor_ms": floor_ms,
+             "ratio_p50": ratio}
         )  # fmt: skip
-    result["worst_ratio_p50"] = worst
-    result["meets_target"] = worst <= TARGET_RATIO
-    result["memory"] = memory
+        rows.append(
+            (kind, command, f"{relais_ms['p50']:.1f} ms", f"{relais_ms['p95']:.1f} ms",
+             f"{floor_ms['p50']:.1f} ms", f"{floor_ms['p95']:.1f} ms", f"{ratio:.3f}")
+        )  # fmt: skip
+    worst = max(case["ratio_p50"] for case in cases)
     print(table(rows))
     print(f"pire ratio p50 : {worst:.3f} (objectif ≤ {TARGET_RATIO})")
     print(
         f"mémoire du robot : {memory['rss_mb_before']} Mo, puis {memory['rss_mb_200_rooms']} Mo"
         f" avec {memory['rooms_joined']} salons rejoints"
     )
-    return result
+    return {
+        "rounds": rounds,
+        "target_ratio_p50": TARGET_RATIO,
+        "cases": cases,
+        "worst_ratio_p50": worst,
+        "meets_target": worst <= TARGET_RATIO,
+        "memory": memory,
+    }
 
 
 def main(argv: list[str]) -> int:

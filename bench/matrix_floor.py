@@ -43,8 +43,8 @@ async def echo(homeserver: str, user_id: str, password: str, store: Path) -> Non
         if event.state_key == client.user_id and event.membership == "invite":
             await client.join(room.room_id)
 
-    client.add_event_callback(on_message, RoomMessageText)  # type: ignore[arg-type]
-    client.add_event_callback(on_invite, InviteMemberEvent)  # type: ignore[arg-type]
+    client.add_event_callback(on_message, RoomMessageText)
+    client.add_event_callback(on_invite, InviteMemberEvent)
     print("ready", flush=True)
     await client.sync_forever(timeout=30_000)
 
