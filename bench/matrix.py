@@ -109,7 +109,7 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def _wait_line(process: subprocess.Popen[str], marker: str, timeout: float) -> None:  # noqa: ASYNC109
+async def _wait_line(process: subprocess.Popen[str], marker: str, timeout: float) -> None:
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -162,7 +162,7 @@ async def _run(synapse: LocalSynapse, base: Path, rounds: int) -> dict[str, Any]
             people["floor"].user_id,
             people["floor"].password,
             str(base / "floor-store"),
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

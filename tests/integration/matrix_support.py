@@ -104,7 +104,7 @@ class RelaisUnderTest:
             await self.app.stop()
             self.app = None
 
-    async def wait_synced(self, rounds: int = 2, timeout: float = 30) -> None:  # noqa: ASYNC109
+    async def wait_synced(self, rounds: int = 2, timeout: float = 30) -> None:
         """Wait until the bot has completed `rounds` more syncs (it saw what came before)."""
         assert self.transport is not None
         target = self.transport.sync_count + rounds
@@ -182,7 +182,7 @@ class Person:
         assert isinstance(response, RoomCreateResponse), response
         return str(response.room_id)
 
-    async def wait_joined(self, room_id: str, member: str, timeout: float = 30) -> None:  # noqa: ASYNC109
+    async def wait_joined(self, room_id: str, member: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             await self.sync(500)
@@ -210,7 +210,7 @@ class Person:
         room_id: str,
         *,
         count: int = 1,
-        timeout: float = 30,  # noqa: ASYNC109
+        timeout: float = 30,
         where: Callable[[RoomMessageNotice], bool] = lambda e: True,
     ) -> list[RoomMessageNotice]:
         """Sync until `count` notices matching `where` arrived in the room."""
@@ -231,7 +231,7 @@ class Person:
             f"{len(found)} notice(s) of {count}; {undecrypted} undecryptable; {kinds}"
         )
 
-    async def reply_to(self, room_id: str, event_id: str, timeout: float = 30) -> RoomMessageNotice:  # noqa: ASYNC109
+    async def reply_to(self, room_id: str, event_id: str, timeout: float = 30) -> RoomMessageNotice:
         (notice,) = await self.notices(
             room_id, timeout=timeout, where=lambda e: replied_event(e) == event_id
         )

@@ -32,7 +32,7 @@ def read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> s
 
 
 async def test_demo_answers_in_element_format_and_stops_cleanly(tmp_path: Path) -> None:
-    process = subprocess.Popen(  # noqa: ASYNC220 (returns at once)
+    process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "demo", "--dossier", str(tmp_path / "demo")],
         cwd=ROOT,
         stdout=subprocess.PIPE,
