@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
 from bot.conversation import Conversations
-from bot.message import Message
+from bot.message import InboundEvent, Message
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.store import Store
@@ -37,6 +37,11 @@ class Services:
     # Feature-owned objects (e.g. the rights knowledge base), keyed by feature name.
     features: dict[str, Any] = field(default_factory=dict)
     router: Router | None = None
+    # Structured event types a feature wants to receive (e.g. "org.relais.call"), with the
+    # coroutine that handles them. Transports look here; they never import features.
+    event_handlers: dict[str, Callable[[InboundEvent], Awaitable[None]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass

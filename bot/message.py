@@ -102,6 +102,12 @@ class ReplyKind(enum.StrEnum):
 
     ANSWER = "answer"  # an answer to a person's command (Matrix m.notice as a reply)
     ANNOUNCEMENT = "announcement"  # reminders, calls: stand-alone posts
+    # A structured event for other programs (Matrix custom event type): `reply_context`
+    # holds {"event_type": ..., "content": {...}}; `text` is the human-readable fallback.
+    EVENT = "event"
+    # Take back something sent earlier: `reply_context` holds {"remote_id": ...}
+    # (Matrix redaction, Mastodon deletion); `text` is the reason, for the logs of people.
+    RETRACTION = "retraction"
 
 
 @dataclass(frozen=True)
@@ -129,3 +135,16 @@ class Outgoing:
     in_reply_to: str | None
     reply_context: dict[str, Any]
     attempts: int
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """A structured event received from another program (e.g. another Relais instance)."""
+
+    transport: str
+    channel: Channel
+    sender_id: str
+    event_type: str
+    content: dict[str, Any]
+    event_id: str
+    received_at: datetime

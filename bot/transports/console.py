@@ -49,6 +49,10 @@ class ConsoleTransport:
         if item.key in self._delivered:  # idempotency within this process
             return item.key
         self._delivered.add(item.key)
+        if item.kind is ReplyKind.RETRACTION:
+            self._stdout.write(texts.RETRACTED.format(reason=item.text) + "\n\n")
+            self._stdout.flush()
+            return item.key
         where = ""
         if item.channel.id != self.channel().id:
             where = texts.ELSEWHERE.format(where=_describe(item.channel))

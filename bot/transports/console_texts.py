@@ -18,3 +18,4 @@ ROOM_NAME_NEEDED = "Donnez un nom de salon sans espace, par exemple : /salon gen
 NAME_NEEDED = "Donnez un nom sans espace, par exemple : /qui camille organisateur"
 ELSEWHERE = "[dans {where}] "
 ANNOUNCEMENT = "[annonce] "
+RETRACTED = "[un message précédent a été retiré : {reason}]"

@@ -69,6 +69,10 @@ class Poster:
         self._now = now
 
     async def deliver(self, item: Outgoing) -> str | None:
+        if item.kind is ReplyKind.EVENT:
+            raise PermanentDeliveryError("Mastodon ne transporte pas d'événements structurés")
+        if item.kind is ReplyKind.RETRACTION:
+            return await self._delete(item)
         try:
             instance = await self._facts.instance()
             plan = await self.plan(item, instance)
@@ -78,6 +82,22 @@ class Poster:
             if isinstance(error, PermanentDeliveryError):
                 await self._forget_thread(item)
             raise error from None
+
+    async def _delete(self, item: Outgoing) -> str | None:
+        """Take back a post (a retracted call): the status and, for a thread, its first part."""
+        remote_id = str(item.reply_context.get("remote_id") or "")
+        if not remote_id:
+            raise PermanentDeliveryError("rien à retirer (identifiant manquant)")
+        for status_id in remote_id.split(","):
+            try:
+                await self._api.call(
+                    "status_delete", status_id, max_wait=self._tuning.deliver_max_wait
+                )
+            except ApiError as exc:
+                if exc.kind is not ApiErrorKind.NOT_FOUND:  # already gone: fine
+                    raise await self._delivery_error(item, exc) from None
+        logger.info("outbox #%d: %d status(es) deleted", item.id, remote_id.count(",") + 1)
+        return remote_id
 
     # -- planning ------------------------------------------------------------------------------
     async def plan(self, item: Outgoing, instance: InstanceInfo) -> PostPlan:
@@ -170,7 +190,8 @@ class Poster:
         if total > 1:
             await self._forget_thread(item)
         logger.info("outbox #%d posted as %d status(es), first %s", item.id, total, posted[0])
-        return posted[0]
+        # Every part, so that retracting the message can delete the whole thread.
+        return ",".join(posted)
 
     async def _post_one(
         self,

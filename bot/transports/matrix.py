@@ -25,15 +25,17 @@ from nio import (
     KeysQueryResponse,
     MegolmEvent,
     RoomMessageText,
+    RoomRedactResponse,
     RoomSendResponse,
     SyncError,
     SyncResponse,
+    UnknownEvent,
 )
 from nio.exceptions import LocalProtocolError
 
 from bot.config import Config, MatrixConfig
 from bot.context import Services
-from bot.message import Channel, Message, Outgoing, ReplyKind, Role, Sender
+from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Role, Sender
 from bot.outbox import OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
 from bot.transports import matrix_texts as texts
 from bot.transports.matrix_format import message_content, split_text, strip_reply_fallback
@@ -182,6 +184,8 @@ class MatrixTransport:
                     await self._on_undecryptable(room_id, event)
                 elif isinstance(event, RoomMessageText):
                     await self._on_text(room_id, event, handle)
+                elif isinstance(event, UnknownEvent):
+                    await self._on_structured(room_id, event)
         if response.to_device_events:  # maybe the room keys we asked for
             await self._retry_undecrypted(handle)
 
@@ -216,6 +220,28 @@ class MatrixTransport:
             await handle(message)
         except Exception:
             logger.exception("routing a Matrix message failed")
+
+    async def _on_structured(self, room_id: str, event: UnknownEvent) -> None:
+        """Custom event types (e.g. calls between Relais instances) go to their feature."""
+        handler = self._services.event_handlers.get(event.type)
+        if handler is None or event.sender == self.client.user_id:
+            return
+        if not await self._first_time(event.event_id):
+            return
+        assert self._rooms is not None
+        inbound = InboundEvent(
+            transport=NAME,
+            channel=Channel(NAME, room_id, group=self._rooms.group_of(room_id)),
+            sender_id=event.sender,
+            event_type=event.type,
+            content=dict(event.source.get("content") or {}),
+            event_id=event.event_id,
+            received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
+        )
+        try:
+            await handler(inbound)
+        except Exception:
+            logger.exception("handling a %s event failed", event.type)
 
     async def _first_time(self, event_id: str) -> bool:
         inserted = await self._services.store.execute(
@@ -276,6 +302,13 @@ class MatrixTransport:
             raise TransientDeliveryError("Matrix pas encore connecté") from None
         assert self._rooms is not None
         room_id = await self._rooms.resolve_target(item.channel)
+        if item.kind is ReplyKind.RETRACTION:
+            return await self._redact(room_id, item)
+        if item.kind is ReplyKind.EVENT:
+            context = item.reply_context
+            content = dict(context.get("content") or {})
+            content.setdefault("body", item.text)
+            return await self._send(room_id, content, item.key, str(context["event_type"]))
         parts = split_text(item.text)
         event_id: str | None = None
         for index, part in enumerate(parts):
@@ -288,10 +321,27 @@ class MatrixTransport:
             event_id = await self._send(room_id, content, txn_id)
         return event_id
 
-    async def _send(self, room_id: str, content: dict[str, Any], txn_id: str) -> str:
+    async def _redact(self, room_id: str, item: Outgoing) -> str | None:
+        remote_id = str(item.reply_context.get("remote_id") or "")
+        if not remote_id:
+            raise PermanentDeliveryError("rien à retirer (identifiant manquant)")
+        try:
+            response = await self.client.room_redact(
+                room_id, remote_id, reason=item.text or None, tx_id=item.key
+            )
+        except (OSError, TimeoutError) as exc:
+            raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
+        if isinstance(response, RoomRedactResponse):
+            return str(response.event_id)
+        self._raise_for(response)
+        return None
+
+    async def _send(
+        self, room_id: str, content: dict[str, Any], txn_id: str, event_type: str = "m.room.message"
+    ) -> str:
         try:
             response = await self.client.room_send(
-                room_id, "m.room.message", content, tx_id=txn_id, ignore_unverified_devices=True
+                room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
             )
         except LocalProtocolError as exc:
             raise TransientDeliveryError(
@@ -301,6 +351,11 @@ class MatrixTransport:
             raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
         if isinstance(response, RoomSendResponse):
             return str(response.event_id)
+        self._raise_for(response)
+        return ""
+
+    @staticmethod
+    def _raise_for(response: object) -> None:
         code = getattr(response, "status_code", None)
         if code == "M_LIMIT_EXCEEDED":
             retry_ms = getattr(response, "retry_after_ms", None) or 1000

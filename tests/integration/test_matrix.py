@@ -9,11 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from nio import RedactionEvent, RoomSendResponse
 
 from bot.context import CommandContext, Services
 from bot.feature import Feature
 from bot.localsynapse import LocalSynapse, UserCredentials
-from bot.message import Channel, ReplyKind, Role
+from bot.message import Channel, InboundEvent, ReplyKind, Role
 from bot.outbox import OutgoingDraft
 from bot.router import Command, Router
 from tests.integration.matrix_support import Person, RelaisUnderTest, replied_event
@@ -331,3 +332,57 @@ async def test_rate_limited_sends_are_all_delivered_in_order(
     finally:
         await bot.stop()
         await alice.close()
+
+
+async def test_structured_events_both_ways_and_retraction(
+    alice: Person, relais: RelaisUnderTest
+) -> None:
+    """The plumbing calls between instances use: custom event types and redactions."""
+    assert relais.app is not None
+    services = relais.app.services
+    received: list[InboundEvent] = []
+
+    async def on_call(event: InboundEvent) -> None:
+        received.append(event)
+
+    services.event_handlers["org.relais.test"] = on_call
+    room_id = await room_with_bot(alice, relais, encrypted=True)
+    sent = await alice.client.room_send(
+        room_id, "org.relais.test", {"id": "c1", "body": "un appel"}, ignore_unverified_devices=True
+    )
+    assert isinstance(sent, RoomSendResponse)
+    probe = await alice.say(room_id, "!ping")  # handled after the custom event
+    await alice.reply_to(room_id, probe)
+    assert [(e.event_type, e.content["id"], e.sender_id) for e in received] == [
+        ("org.relais.test", "c1", alice.user_id)
+    ]
+
+    channel = Channel("matrix", room_id)
+    await services.outbox.enqueue(
+        OutgoingDraft(channel, "appel (texte)", ReplyKind.EVENT, key="ev-1",
+                      reply_context={"event_type": "org.relais.test", "content": {"id": "c2"}})
+    )  # fmt: skip
+    await services.outbox.enqueue(
+        OutgoingDraft(channel, "à retirer", ReplyKind.ANNOUNCEMENT, key="an-1")
+    )
+    for _ in range(100):
+        await alice.sync(300)
+        custom = [
+            e for r, e in alice.seen if r == room_id and getattr(e, "type", "") == "org.relais.test"
+        ]
+        if custom and any(t == "à retirer" for t in alice.texts_in(room_id)):
+            break
+    assert custom[-1].source["content"] == {"id": "c2", "body": "appel (texte)"}
+    status = await services.outbox.status("an-1")
+    assert status is not None and status["status"] == "delivered"
+    await services.outbox.enqueue(
+        OutgoingDraft(channel, "retiré par le collectif", ReplyKind.RETRACTION, key="rm-1",
+                      reply_context={"remote_id": status["remote_id"]})
+    )  # fmt: skip
+    for _ in range(100):
+        await alice.sync(300)
+        redactions = [e for r, e in alice.seen if r == room_id and isinstance(e, RedactionEvent)]
+        if redactions:
+            break
+    assert redactions[0].redacts == status["remote_id"]
+    assert redactions[0].reason == "retiré par le collectif"
