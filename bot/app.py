@@ -138,12 +138,21 @@ class App:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for transport in transports:
+                close = getattr(transport, "close", None)
+                if callable(close):
+                    close()  # e.g. the Mastodon API worker thread
 
     async def stop(self) -> None:
         if self._services is None:
             return
         services = self._services
         services.scheduler.shutdown()
+        for feature in self.features:
+            try:
+                await feature.stop()
+            except Exception:
+                logger.exception("stopping feature %s failed", feature.name)
         await services.outbox.stop()
         await services.store.close()
         self._services = None

@@ -108,7 +108,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = load_config(args.file, sections=feature_sections(args.features))
-    transports = ["matrix"] if config.matrix else []
+    transports = [
+        name
+        for name, section in (("matrix", config.matrix), ("mastodon", config.mastodon))
+        if section
+    ]
     print(
         f"Configuration valide : {len(config.groups)} groupe(s), "
         f"transports : {', '.join(transports) or 'console seulement'}."

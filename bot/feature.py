@@ -23,5 +23,8 @@ class Feature:
     def setup(self, services: Services, router: Router) -> None:
         """Register commands, conversation flows and scheduler rebuilders."""
 
+    async def stop(self) -> None:
+        """Release what `setup` started (servers, clients); called when the app stops."""
+
     def add_cli(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         """Add `relais <verb>` sub-commands; their handler is stored as `func` (sync)."""

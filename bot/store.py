@@ -148,13 +148,23 @@ class Store:
             await self.db.execute("COMMIT")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write statement in its own transaction; returns lastrowid or rowcount."""
+        """One write statement in its own transaction; returns the number of rows changed."""
         async with self._lock:
             cursor = await self.db.execute(sql, params)
-            result = cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else None
             rowcount = cursor.rowcount
             await cursor.close()
-        return int(result) if result else rowcount
+        return int(rowcount)
+
+    async def insert(self, sql: str, params: Params = ()) -> int | None:
+        """An INSERT; the new row id, or None when nothing was inserted (a conflict ignored).
+
+        (sqlite3's lastrowid is stale after an ignored insert: never trust it alone.)
+        """
+        async with self._lock:
+            cursor = await self.db.execute(sql, params)
+            row_id = cursor.lastrowid if cursor.rowcount > 0 else None
+            await cursor.close()
+        return None if row_id is None else int(row_id)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as db:

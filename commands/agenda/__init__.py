@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.context import Services
     from bot.router import Router
     from bot.scheduler import Scheduler
+    from commands.agenda.web import AgendaWeb
 
 FEED_FIRST_DELAY_SECONDS = 15
 WEB_FEATURE = "agenda.web"  # key of the running AgendaWeb in services.features
@@ -31,6 +32,7 @@ class AgendaFeature(Feature):
     name = "agenda"
     migrations = MIGRATIONS
     config_section = ConfigSection("agenda", parse_agenda_config)
+    _web: AgendaWeb | None = None
 
     def setup(self, services: Services, router: Router) -> None:
         from commands.agenda.command import agenda_command
@@ -74,11 +76,17 @@ class AgendaFeature(Feature):
             web = AgendaWeb(service, agenda.http)
             services.features[WEB_FEATURE] = web
 
+            self._web = web
+
             async def start_web(scheduler: Scheduler) -> None:
-                if await web.start_logged():
-                    web.watch(scheduler)
+                await web.start_logged()
 
             services.scheduler.on_start("agenda-web", start_web)
+
+    async def stop(self) -> None:
+        web, self._web = self._web, None
+        if web is not None:
+            await web.stop()
 
     def add_cli(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         from commands.agenda.cli import add_cli

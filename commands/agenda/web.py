@@ -11,7 +11,6 @@ closes when the app stops (and when its event loop ends).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -41,7 +40,6 @@ class AgendaWeb:
         self._service = service
         self._http = http
         self._runner: web.AppRunner | None = None
-        self._watcher: asyncio.Task[None] | None = None
         # Last ICS body per calendar, with the agenda version it was built from.
         self._ics_cache: dict[str, tuple[tuple[object, ...], bytes]] = {}
         self.port: int | None = None
@@ -84,19 +82,6 @@ class AgendaWeb:
                 type(exc).__name__,
             )
             return False
-
-    def watch(self, running: object) -> None:
-        """Close the server once `running.running` is false (the app stopped)."""
-        self._watcher = asyncio.create_task(self._watch(running), name="agenda-web-watch")
-
-    async def _watch(self, running: object) -> None:
-        try:
-            # No stop event to wait on: Feature has no teardown hook (yet).
-            while getattr(running, "running", False):  # noqa: ASYNC110
-                await asyncio.sleep(0.5)
-        finally:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self.stop())
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
