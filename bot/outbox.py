@@ -253,11 +253,15 @@ class Outbox:
             return await self._retry_later(
                 item, f"erreur inattendue ({exc.__class__.__name__})", None, False
             )
-        await self._store.execute(
-            "UPDATE outbox SET status = 'delivered', text = '', attempts = attempts + 1,"
-            " done_at = ?, remote_id = ?, last_error = NULL WHERE id = ?",
-            (self._clock(), remote_id, item.id),
-        )
+        if item.channel.is_direct:
+            # A private conversation leaves no trace: not even who was written to, when.
+            await self._store.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+        else:
+            await self._store.execute(
+                "UPDATE outbox SET status = 'delivered', text = '', attempts = attempts + 1,"
+                " done_at = ?, remote_id = ?, last_error = NULL WHERE id = ?",
+                (self._clock(), remote_id, item.id),
+            )
         logger.debug(
             "delivered outbox #%d via %s in %.1f ms",
             item.id,
@@ -305,7 +309,8 @@ class Outbox:
     async def _give_up(self, item: Outgoing, reason: str, attempts: int | None = None) -> None:
         await self._store.execute(
             "UPDATE outbox SET status = 'failed', text = '', attempts = ?, done_at = ?,"
-            " last_error = ? WHERE id = ?",
+            " last_error = ?, channel_id = CASE WHEN is_direct THEN '' ELSE channel_id END,"
+            " reply_context = '{}' WHERE id = ?",
             (
                 attempts if attempts is not None else item.attempts + 1,
                 self._clock(),
@@ -329,6 +334,19 @@ class Outbox:
             (key,),
         )
         return None if row is None else dict(row)
+
+    async def cancel(self, key: str, reason: str) -> bool:
+        """Give up a message not sent yet (e.g. a retracted call); True if it was pending.
+
+        A delivery already under way may still complete: it is then marked delivered and
+        the `on_delivered` listeners run as usual, so the caller can take it back.
+        """
+        changed = await self._store.execute(
+            "UPDATE outbox SET status = 'failed', text = '', done_at = ?, last_error = ?"
+            " WHERE key = ? AND status = 'pending'",
+            (self._clock(), reason, key),
+        )
+        return changed > 0
 
     async def purge(self, older_than_seconds: float) -> int:
         """Forget finished messages (their text is already blanked)."""

@@ -218,3 +218,19 @@ def test_backoff_grows_exponentially_with_jitter_and_cap() -> None:
     for n, delay in enumerate(delays, start=1):
         ceiling = min(10, 2 ** (n - 1))
         assert ceiling / 2 <= delay <= ceiling
+
+
+async def test_private_messages_leave_no_row_once_delivered(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+    transport = RecordingTransport()
+    outbox = Outbox(store, FAST)
+    outbox.register_transport(transport)
+    outbox.start()
+    await outbox.enqueue(OutgoingDraft(Channel("test", "@bea:x", is_direct=True), "privé"))
+    await outbox.enqueue(OutgoingDraft(ROOM, "public"))
+    assert await outbox.drain(5)
+    await outbox.stop()
+    rows = await store.fetchall("SELECT channel_id, status FROM outbox")
+    assert [tuple(r) for r in rows] == [("!room:x", "delivered")]
+    assert transport.texts() == ["privé", "public"]
+    await store.close()
