@@ -55,7 +55,8 @@ def help_text(router: Router, ctx: CommandContext) -> str:
     if command.handler is not None:
         lines += ["", texts.HELP_USAGE.format(usage=command.usage(prefix))]
     subs = [s for s in command.subcommands if s.role <= role]
-    if subs:
+    # Long details often list the variants already: do not say it all twice on a phone.
+    if subs and not all(f"{command.name} {s.name}" in command.details for s in subs):
         lines += ["", texts.HELP_SUBCOMMANDS]
         lines += [f"- {s.usage(prefix, command)} : {s.summary}" for s in subs]
     if command.examples:
