@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.text import MONTH_NAMES_FR, MONTH_WORDS, WEEKDAY_NAMES_FR
+
 # Monday is 0, as in `date.weekday()`.
 WEEKDAYS: dict[str, int] = {
     "lundi": 0,
@@ -21,29 +23,7 @@ WEEKDAYS: dict[str, int] = {
 }
 WEEKDAYS_PLURAL: dict[str, int] = {f"{name}s": index for name, index in WEEKDAYS.items()}
 
-MONTHS: dict[str, int] = {
-    "janvier": 1,
-    "janv": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
+MONTHS: dict[str, int] = MONTH_WORDS
 
 # Only read as numbers where a number is expected ("dans trois jours", "quinze heures",
 # "premier juin"); elsewhere "une" stays an article.
@@ -163,27 +143,6 @@ def normalize(text: str) -> str:
 
 
 # French names for output, and RFC 5545 day codes.
-WEEKDAY_NAMES: tuple[str, ...] = (
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-)
-MONTH_NAMES: tuple[str, ...] = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+WEEKDAY_NAMES: tuple[str, ...] = WEEKDAY_NAMES_FR
+MONTH_NAMES: tuple[str, ...] = MONTH_NAMES_FR
 RRULE_DAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

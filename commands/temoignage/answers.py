@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.text import normalize, parse_choice, parse_number
+from bot.text import MONTH_WORDS, normalize, parse_choice, parse_number
 from commands.temoignage.texts import CONSENT_OPTIONS, THEMES
 
 _PUNCT = re.compile(r"[^\w\s'-]")
@@ -105,31 +105,6 @@ END_WORDS = frozenset(
     {"fin", "fini", "termine", "j'ai fini", "jai fini", "c'est fini", "cest fini", "stop fin"}
 )
 
-MONTH_WORDS = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
 
 EARLIEST_YEAR = 1990
 

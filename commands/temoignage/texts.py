@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.text import MONTH_NAMES_FR
+
 # -- themes and consent (order = the numbers people type) ---------------------------------
 THEMES: tuple[tuple[str, str], ...] = (
     ("caf", "CAF (allocations, RSA, APL)"),
@@ -38,20 +40,7 @@ CONSENT_LABELS = {
     "lecture": "lecture seulement, pas de publication",
     "publication": "publication possible après anonymisation",
 }
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS_FR = MONTH_NAMES_FR
 
 # -- commands ------------------------------------------------------------------------------
 TEMOIGNER_SUMMARY = "raconter en privé ce que vous vivez avec une administration"
