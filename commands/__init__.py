@@ -8,7 +8,8 @@ from bot.feature import Feature
 def all_features() -> list[Feature]:
     from commands.agenda import AgendaFeature
     from commands.aide import AideFeature
+    from commands.appel import AppelFeature
     from commands.droit import DroitFeature
     from commands.temoignage.feature import TemoignageFeature
 
-    return [AideFeature(), AgendaFeature(), DroitFeature(), TemoignageFeature()]
+    return [AideFeature(), AgendaFeature(), DroitFeature(), TemoignageFeature(), AppelFeature()]

@@ -1,0 +1,57 @@
+"""Calls to action relayed between the groups of one Relais and between Relais instances.
+
+Modules: config (the `appels:` section), model (a call and its `org.relais.call` wire form),
+matching (who receives, loop prevention, outbox keys), options (`--tags`, `--expire`…),
+repo (SQLite), service (launch, receive, decide, retract, follow), federation (events from
+peers), launch and handlers (the chat side), render and texts (what people read).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.config import ConfigSection
+from bot.feature import Feature
+from commands.appel.config import SECTION, AppelConfig, parse
+from commands.appel.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from bot.context import Services
+    from bot.router import Router
+    from bot.scheduler import Scheduler
+
+PURGE_JOB = "appel:purge"
+PURGE_EVERY_SECONDS = 24 * 3600
+
+
+class AppelFeature(Feature):
+    name = "appel"
+    migrations = MIGRATIONS
+    config_section = ConfigSection(SECTION, parse)
+
+    def setup(self, services: Services, router: Router) -> None:
+        from commands.appel.config import check_against
+        from commands.appel.federation import event_handler
+        from commands.appel.handlers import FEATURE, AppelFlow, commands
+        from commands.appel.model import EVENT_TYPE
+        from commands.appel.service import KEY_PREFIX, AppelService
+
+        appel = services.config.feature(SECTION, AppelConfig)
+        check_against(services.config, appel)
+        service = AppelService(services, appel)
+        services.features[FEATURE] = service
+        services.conversations.register(AppelFlow(services.config.command_prefix))
+        for command in commands():
+            router.register(command)
+        services.event_handlers[EVENT_TYPE] = event_handler(service)
+        services.outbox.on_delivered(KEY_PREFIX, service.on_delivered)
+
+        async def start(scheduler: Scheduler) -> None:
+            await service.resume()
+            scheduler.every(PURGE_JOB, PURGE_EVERY_SECONDS, service.purge)
+            await service.purge()
+
+        services.scheduler.on_start(self.name, start)
+
+
+__all__ = ["AppelConfig", "AppelFeature"]

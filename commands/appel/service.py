@@ -1,0 +1,398 @@
+"""Operations on calls: launch, receive, decide, retract, follow. Everything leaves via the outbox.
+
+Order of writes, so that a crash loses nothing: the call, its groups and its targets are
+recorded first; then the outbox receives the messages under stable keys; then the targets
+are marked queued. At start, `resume` hands again to the outbox what was recorded but
+maybe not queued (the keys make a second hand-over a no-op).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.announce import group_targets, organisers_channel, room_channel
+from bot.config import Config, GroupConfig
+from bot.context import Services
+from bot.message import Channel, Outgoing, ReplyKind
+from bot.outbox import OutgoingDraft
+from commands.appel import matching, render, texts
+from commands.appel.config import AppelConfig
+from commands.appel.matching import Receiver
+from commands.appel.model import EVENT_TYPE, Call, CallEvent, to_content
+from commands.appel.repo import CallRepo, NewTarget, StoredCall, Target
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "appel-"
+
+
+@dataclass(frozen=True)
+class Launched:
+    id: int
+    copies: int
+
+
+class AppelService:
+    def __init__(self, services: Services, appel: AppelConfig) -> None:
+        self.services = services
+        self.appel = appel
+        self.repo = CallRepo(services.store)
+
+    # -- small helpers -----------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    @property
+    def prefix(self) -> str:
+        return self.config.command_prefix
+
+    def now(self) -> datetime:
+        return self.services.now()
+
+    def group(self, name: str | None) -> GroupConfig | None:
+        return next((g for g in self.config.groups if g.name == name), None)
+
+    def tz(self, group: str | None = None) -> ZoneInfo:
+        found = self.group(group)
+        return ZoneInfo(found.timezone if found is not None else self.config.timezone)
+
+    async def duplicate_of(self, text: str) -> StoredCall | None:
+        since = self.now() - timedelta(hours=self.appel.dedup_window_hours)
+        return await self.repo.duplicate(text, since)
+
+    def receivers(self, call: Call, exclude: str | None = None) -> list[Receiver]:
+        return matching.receivers(call, self.config, self.appel, exclude=exclude)
+
+    def plan(self, call: Call, *, local: bool) -> matching.Plan:
+        peers = 0 if local else len(self.appel.coordination_rooms)
+        return matching.plan(self.config, self.receivers(call, call.origin_group), peers)
+
+    # -- launching and receiving ---------------------------------------------------------------
+    async def launch(self, call: Call, *, local: bool) -> Launched:
+        found = self.receivers(call, exclude=call.origin_group)
+        call_id = await self.repo.record(
+            call, direction="sent", now=self.now(), groups=_decisions(call, found)
+        )
+        if call_id is None:
+            raise RuntimeError("call uid already recorded")
+        peers = [] if local else matching.forward_rooms(self.appel, None)
+        copies = await self._hand_over(call_id, call, found, peers)
+        logger.info(
+            "call %d launched: %d group(s), %d copy(ies), %d peer room(s)",
+            call_id,
+            len(found),
+            copies,
+            len(peers),
+        )
+        return Launched(call_id, copies)
+
+    async def receive(self, event: CallEvent, arrived_in: str) -> None:
+        """A call (or its retraction) from a trusted peer, already parsed."""
+        call = event.call
+        if matching.has_been_here(call, self.appel.instance):
+            logger.info("ignored a call that has already been here (loop)")
+            return
+        if event.retract:
+            await self._peer_retraction(call, arrived_in)
+            return
+        if await self.repo.by_uid(call.uid) is not None:
+            logger.info("ignored a call already known (same id)")
+            return
+        if call.expired(self.now()):
+            logger.info("ignored an expired call")
+            return
+        if await self.duplicate_of(call.text) is not None:
+            logger.info("ignored a call already known (same text)")
+            return
+        relayed = call.with_hop(self.appel.instance)
+        found = self.receivers(relayed)
+        call_id = await self.repo.record(
+            relayed,
+            direction="received",
+            now=self.now(),
+            arrived_in=arrived_in,
+            groups=_decisions(relayed, found),
+        )
+        if call_id is None:
+            return
+        peers = matching.forward_rooms(self.appel, arrived_in)
+        copies = await self._hand_over(call_id, relayed, found, peers)
+        logger.info(
+            "call %d received: %d group(s), %d copy(ies), forwarded to %d room(s)",
+            call_id,
+            len(found),
+            copies,
+            len(peers),
+        )
+
+    async def _hand_over(
+        self, call_id: int, call: Call, found: list[Receiver], peer_rooms: list[str]
+    ) -> int:
+        targets: list[NewTarget] = []
+        for receiver in found:
+            if receiver.direct:
+                targets += self._copy_targets(call, receiver.group)
+        for room in peer_rooms:
+            channel = room_channel(room, None)
+            targets.append(
+                NewTarget(
+                    matching.target_id(channel),
+                    "peer",
+                    channel,
+                    matching.copy_key(call.uid, channel),
+                )
+            )
+        targets = _unique(targets)
+        await self.repo.add_targets(call_id, targets)
+        await self._queue_targets(call_id)
+        for receiver in found:
+            if not receiver.direct:
+                await self._ask(call_id, receiver.group)
+        return sum(1 for t in targets if t.kind == "copy")
+
+    def _copy_targets(self, call: Call, group: GroupConfig) -> list[NewTarget]:
+        return [
+            NewTarget(
+                matching.target_id(channel), "copy", channel, matching.copy_key(call.uid, channel)
+            )
+            for channel in group_targets(self.config, group)
+        ]
+
+    async def _queue_targets(self, call_id: int) -> None:
+        stored = await self.repo.by_id(call_id)
+        if stored is None or stored.retracted:
+            return
+        drafts = [
+            self._draft(stored.call, target)
+            for target in await self.repo.targets(call_id)
+            if not target.queued
+        ]
+        if drafts:
+            await self.services.outbox.enqueue_many(drafts)
+        await self.repo.targets_queued(call_id)
+
+    def _draft(self, call: Call, target: Target) -> OutgoingDraft:
+        if target.kind == "peer":
+            return self._event_draft(call, target.channel, target.outbox_key, retract=False)
+        return OutgoingDraft(
+            target.channel, render.copy_text(call), ReplyKind.ANNOUNCEMENT, key=target.outbox_key
+        )
+
+    def _event_draft(
+        self, call: Call, channel: Channel, key: str, *, retract: bool
+    ) -> OutgoingDraft:
+        content = to_content(CallEvent(call, retract), render.event_body(call, retract))
+        return OutgoingDraft(
+            channel,
+            str(content["body"]),
+            ReplyKind.EVENT,
+            key=key,
+            reply_context={"event_type": EVENT_TYPE, "content": content},
+        )
+
+    async def _ask(self, call_id: int, group: GroupConfig) -> None:
+        stored = await self.repo.by_id(call_id)
+        channel = organisers_channel(group)
+        if stored is None or channel is None:
+            return
+        waiting_here = [g for g in self.config.groups if g.organisers_room == group.organisers_room]
+        text = render.request(
+            stored, group.name, len(waiting_here) > 1, self.tz(group.name), self.prefix
+        )
+        await self.services.outbox.enqueue(
+            OutgoingDraft(
+                channel,
+                text,
+                ReplyKind.ANNOUNCEMENT,
+                key=matching.request_key(stored.call.uid, group.name),
+            )
+        )
+        await self.repo.request_queued(call_id, group.name)
+
+    async def resume(self) -> None:
+        """Hand to the outbox what a crash may have left recorded but not queued."""
+        for call_id in await self.repo.unqueued_calls():
+            await self.resume_call(call_id)
+            logger.info("call %d: handed to the outbox again", call_id)
+
+    async def resume_call(self, call_id: int) -> None:
+        await self._queue_targets(call_id)
+        for decision in await self.repo.groups(call_id):
+            group = self.group(decision.group)
+            if decision.state == "waiting" and not decision.queued and group is not None:
+                await self._ask(call_id, group)
+
+    # -- decisions ------------------------------------------------------------------------------
+    async def accept(self, stored: StoredCall, group: GroupConfig) -> bool:
+        if not await self.repo.decide(
+            stored.id, group.name, "accepted", self.now(), was=("waiting",)
+        ):
+            return False
+        targets = _unique(self._copy_targets(stored.call, group))
+        await self.repo.add_targets(stored.id, targets)
+        await self._queue_targets(stored.id)
+        logger.info("call %d accepted by a group (%d copy(ies))", stored.id, len(targets))
+        return True
+
+    async def refuse(self, stored: StoredCall, group: GroupConfig) -> bool:
+        done = await self.repo.decide(
+            stored.id, group.name, "refused", self.now(), was=("waiting",)
+        )
+        if done:
+            logger.info("call %d refused by a group", stored.id)
+        return done
+
+    # -- retraction -------------------------------------------------------------------------------
+    async def retract(self, stored: StoredCall, *, tell_peers: bool) -> int:
+        """Take back every copy (and pending request); tell peers when asked. Copies count."""
+        if not await self.repo.retract(stored.id, self.now()):
+            return 0
+        count = 0
+        for target in await self.repo.targets(stored.id):
+            if target.kind == "copy":
+                count += await self._retract_copy(stored.id, target)
+            elif tell_peers:
+                await self.services.outbox.enqueue(
+                    self._event_draft(
+                        stored.call,
+                        target.channel,
+                        matching.retraction_key(target.outbox_key),
+                        retract=True,
+                    )
+                )
+        for decision in await self.repo.groups(stored.id):
+            await self._retract_request(stored, decision.group, decision.request_remote_id)
+        logger.info("call %d retracted (%d copy(ies))", stored.id, count)
+        return count
+
+    async def _retract_copy(self, call_id: int, target: Target) -> int:
+        outbox = self.services.outbox
+        remote_id = target.remote_id
+        if remote_id is None:
+            # Not sent, or on its way: if it gets delivered after all, `on_delivered`
+            # takes it back.
+            if await outbox.cancel(target.outbox_key, texts.RETRACT_REASON):
+                await self.repo.target_retracted(call_id, target.target)
+                return 0
+            row = await outbox.status(target.outbox_key)
+            if row is None or row["status"] == "failed":
+                await self.repo.target_retracted(call_id, target.target)
+                return 0
+            remote_id = row["remote_id"]
+            if not remote_id:
+                return 0
+        await self.repo.target_retracted(call_id, target.target)
+        await self._send_retraction(target.channel, target.outbox_key, remote_id)
+        return 1
+
+    async def _send_retraction(self, channel: Channel, key: str, remote_id: str) -> None:
+        """Idempotent: the retraction's key derives from the original's."""
+        await self.services.outbox.enqueue(
+            OutgoingDraft(
+                channel,
+                texts.RETRACT_REASON,
+                ReplyKind.RETRACTION,
+                key=matching.retraction_key(key),
+                reply_context={"remote_id": remote_id},
+            )
+        )
+
+    async def _retract_request(self, stored: StoredCall, group: str, remote_id: str | None) -> None:
+        found = self.group(group)
+        channel = organisers_channel(found) if found is not None else None
+        key = matching.request_key(stored.call.uid, group)
+        if channel is None:
+            return
+        if remote_id is None:
+            if await self.services.outbox.cancel(key, texts.RETRACT_REASON):
+                return
+            row = await self.services.outbox.status(key)
+            remote_id = None if row is None else row["remote_id"]
+            if not remote_id:
+                return
+        await self._send_retraction(channel, key, remote_id)
+
+    async def _peer_retraction(self, call: Call, arrived_in: str) -> None:
+        stored = await self.repo.by_uid(call.uid)
+        if stored is None:
+            # The retraction overtook its call: remember it, so the call is ignored later.
+            await self.repo.record(
+                call, direction="received", now=self.now(), arrived_in=arrived_in, retracted=True
+            )
+            logger.info("recorded a retraction for a call not seen yet")
+            return
+        if stored.sent or stored.call.origin_instance != call.origin_instance:
+            logger.warning("ignored a retraction that does not come from the call's origin")
+            return
+        await self.retract(stored, tell_peers=True)
+
+    async def on_delivered(self, item: Outgoing, remote_id: str | None) -> None:
+        """Remember remote ids; a copy delivered after its call was retracted goes at once."""
+        call_id = await self.repo.delivered(item.key, remote_id)
+        if call_id is None or not remote_id:
+            return
+        stored = await self.repo.by_id(call_id)
+        if stored is None or not stored.retracted:
+            return
+        for target in await self.repo.targets(call_id):
+            if target.outbox_key == item.key and target.kind == "copy":
+                await self.repo.target_retracted(call_id, target.target)
+                await self._send_retraction(target.channel, item.key, remote_id)
+        for decision in await self.repo.groups(call_id):
+            if decision.request_key == item.key:
+                await self._retract_request(stored, decision.group, remote_id)
+
+    # -- following --------------------------------------------------------------------------------
+    async def target_states(self, call_id: int) -> list[render.TargetState]:
+        states = []
+        for target in await self.repo.targets(call_id):
+            states.append(
+                render.TargetState(
+                    target.channel.group,
+                    target.kind,
+                    target.channel.transport,
+                    await self._label(target),
+                )
+            )
+        return states
+
+    async def _label(self, target: Target) -> str:
+        if target.retracted:
+            return texts.STATE_RETRACTED
+        row = await self.services.outbox.status(target.outbox_key)
+        if row is None:
+            return texts.STATE_UNKNOWN if target.queued else texts.STATE_QUEUED
+        if row["status"] == "delivered":
+            return texts.STATE_SENT
+        if row["status"] == "failed":
+            return texts.STATE_FAILED.format(reason=row["last_error"] or "?")
+        if row["last_error"]:
+            return texts.STATE_RETRYING.format(reason=row["last_error"])
+        return texts.STATE_QUEUED
+
+    async def purge(self) -> int:
+        return await self.repo.purge(self.now() - timedelta(days=self.appel.retention_days))
+
+
+def _decisions(call: Call, found: list[Receiver]) -> list[tuple[str, str, str | None]]:
+    return [
+        (r.group.name, "direct", None)
+        if r.direct
+        else (r.group.name, "waiting", matching.request_key(call.uid, r.group.name))
+        for r in found
+    ]
+
+
+def _unique(targets: list[NewTarget]) -> list[NewTarget]:
+    """One target per channel: a Mastodon account shared by groups posts once."""
+    seen: set[str] = set()
+    out = []
+    for target in targets:
+        if target.target not in seen:
+            seen.add(target.target)
+            out.append(target)
+    return out
