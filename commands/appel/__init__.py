@@ -44,7 +44,7 @@ class AppelFeature(Feature):
         for command in commands():
             router.register(command)
         services.event_handlers[EVENT_TYPE] = event_handler(service)
-        services.outbox.on_delivered(KEY_PREFIX, service.on_delivered)
+        services.outbox.on_delivered(KEY_PREFIX, service.retractions.on_delivered)
 
         async def start(scheduler: Scheduler) -> None:
             await service.resume()

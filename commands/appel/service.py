@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from bot.announce import group_targets, organisers_channel, room_channel
 from bot.config import Config, GroupConfig
 from bot.context import Services
-from bot.message import Channel, Outgoing, ReplyKind
+from bot.message import Channel, ReplyKind
 from bot.outbox import OutgoingDraft
 from commands.appel import matching, render, texts
 from commands.appel.config import AppelConfig
 from commands.appel.matching import Receiver
 from commands.appel.model import EVENT_TYPE, Call, CallEvent, to_content
 from commands.appel.repo import CallRepo, NewTarget, StoredCall, Target
+from commands.appel.retraction import Retractions
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class AppelService:
         self.services = services
         self.appel = appel
         self.repo = CallRepo(services.store)
+        self.retractions = Retractions(self)
 
     # -- small helpers -----------------------------------------------------------------------
     @property
@@ -97,7 +99,7 @@ class AppelService:
             logger.info("ignored a call that has already been here (loop)")
             return
         if event.retract:
-            await self._peer_retraction(call, arrived_in)
+            await self.retractions.from_peer(call, arrived_in)
             return
         if await self.repo.by_uid(call.uid) is not None:
             logger.info("ignored a call already known (same id)")
@@ -177,12 +179,12 @@ class AppelService:
 
     def _draft(self, call: Call, target: Target) -> OutgoingDraft:
         if target.kind == "peer":
-            return self._event_draft(call, target.channel, target.outbox_key, retract=False)
+            return self.event_draft(call, target.channel, target.outbox_key, retract=False)
         return OutgoingDraft(
             target.channel, render.copy_text(call), ReplyKind.ANNOUNCEMENT, key=target.outbox_key
         )
 
-    def _event_draft(
+    def event_draft(
         self, call: Call, channel: Channel, key: str, *, retract: bool
     ) -> OutgoingDraft:
         content = to_content(CallEvent(call, retract), render.event_body(call, retract))
@@ -246,105 +248,9 @@ class AppelService:
             logger.info("call %d refused by a group", stored.id)
         return done
 
-    # -- retraction -------------------------------------------------------------------------------
+    # -- retraction (see retraction.py) -------------------------------------------------------
     async def retract(self, stored: StoredCall, *, tell_peers: bool) -> int:
-        """Take back every copy (and pending request); tell peers when asked. Copies count."""
-        if not await self.repo.retract(stored.id, self.now()):
-            return 0
-        count = 0
-        for target in await self.repo.targets(stored.id):
-            if target.kind == "copy":
-                count += await self._retract_copy(stored.id, target)
-            elif tell_peers:
-                await self.services.outbox.enqueue(
-                    self._event_draft(
-                        stored.call,
-                        target.channel,
-                        matching.retraction_key(target.outbox_key),
-                        retract=True,
-                    )
-                )
-        for decision in await self.repo.groups(stored.id):
-            await self._retract_request(stored, decision.group, decision.request_remote_id)
-        logger.info("call %d retracted (%d copy(ies))", stored.id, count)
-        return count
-
-    async def _retract_copy(self, call_id: int, target: Target) -> int:
-        outbox = self.services.outbox
-        remote_id = target.remote_id
-        if remote_id is None:
-            # Not sent, or on its way: if it gets delivered after all, `on_delivered`
-            # takes it back.
-            if await outbox.cancel(target.outbox_key, texts.RETRACT_REASON):
-                await self.repo.target_retracted(call_id, target.target)
-                return 0
-            row = await outbox.status(target.outbox_key)
-            if row is None or row["status"] == "failed":
-                await self.repo.target_retracted(call_id, target.target)
-                return 0
-            remote_id = row["remote_id"]
-            if not remote_id:
-                return 0
-        await self.repo.target_retracted(call_id, target.target)
-        await self._send_retraction(target.channel, target.outbox_key, remote_id)
-        return 1
-
-    async def _send_retraction(self, channel: Channel, key: str, remote_id: str) -> None:
-        """Idempotent: the retraction's key derives from the original's."""
-        await self.services.outbox.enqueue(
-            OutgoingDraft(
-                channel,
-                texts.RETRACT_REASON,
-                ReplyKind.RETRACTION,
-                key=matching.retraction_key(key),
-                reply_context={"remote_id": remote_id},
-            )
-        )
-
-    async def _retract_request(self, stored: StoredCall, group: str, remote_id: str | None) -> None:
-        found = self.group(group)
-        channel = organisers_channel(found) if found is not None else None
-        key = matching.request_key(stored.call.uid, group)
-        if channel is None:
-            return
-        if remote_id is None:
-            if await self.services.outbox.cancel(key, texts.RETRACT_REASON):
-                return
-            row = await self.services.outbox.status(key)
-            remote_id = None if row is None else row["remote_id"]
-            if not remote_id:
-                return
-        await self._send_retraction(channel, key, remote_id)
-
-    async def _peer_retraction(self, call: Call, arrived_in: str) -> None:
-        stored = await self.repo.by_uid(call.uid)
-        if stored is None:
-            # The retraction overtook its call: remember it, so the call is ignored later.
-            await self.repo.record(
-                call, direction="received", now=self.now(), arrived_in=arrived_in, retracted=True
-            )
-            logger.info("recorded a retraction for a call not seen yet")
-            return
-        if stored.sent or stored.call.origin_instance != call.origin_instance:
-            logger.warning("ignored a retraction that does not come from the call's origin")
-            return
-        await self.retract(stored, tell_peers=True)
-
-    async def on_delivered(self, item: Outgoing, remote_id: str | None) -> None:
-        """Remember remote ids; a copy delivered after its call was retracted goes at once."""
-        call_id = await self.repo.delivered(item.key, remote_id)
-        if call_id is None or not remote_id:
-            return
-        stored = await self.repo.by_id(call_id)
-        if stored is None or not stored.retracted:
-            return
-        for target in await self.repo.targets(call_id):
-            if target.outbox_key == item.key and target.kind == "copy":
-                await self.repo.target_retracted(call_id, target.target)
-                await self._send_retraction(target.channel, item.key, remote_id)
-        for decision in await self.repo.groups(call_id):
-            if decision.request_key == item.key:
-                await self._retract_request(stored, decision.group, remote_id)
+        return await self.retractions.retract(stored, tell_peers=tell_peers)
 
     # -- following --------------------------------------------------------------------------------
     async def target_states(self, call_id: int) -> list[render.TargetState]:
