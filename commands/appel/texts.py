@@ -92,8 +92,8 @@ WHICH_GROUP = (
     "{p}appel {verb} {id} {first}"
 )
 NOT_YOUR_GROUP = (
-    "Seules les organisatrices et organisateurs peuvent décider, dans le salon des "
-    "organisatrices et organisateurs du groupe {group}."
+    "Pour décider pour le groupe {group}, écrivez cette commande dans son salon des "
+    "organisatrices et organisateurs."
 )
 EXPIRED = "L'appel n° {id} a expiré le {date} : il n'est plus relayé."
 ALREADY_RETRACTED = "L'appel n° {id} a été retiré : il n'est plus relayé."

@@ -101,7 +101,7 @@ async def test_approval_accept_and_refuse(start: Start) -> None:
 
         # A member in an ordinary room may not decide for tours.
         denied = await h.say(f"!appel accepter {call}", "angers", sender="bob", organiser=False)
-        assert "Seules les organisatrices et organisateurs" in denied
+        assert "Pour décider pour le groupe tours, écrivez cette commande dans son salon" in denied
         # Anyone in tours' organisers' room may.
         accepted = await h.say(
             f"!appel accepter {call}", "orga-tours", sender="dom", organiser=False
