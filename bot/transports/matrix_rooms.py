@@ -43,6 +43,8 @@ class RoomDirectory:
         self._client = client
         self._store = store
         self._direct: dict[str, bool] = {}
+        # Direct rooms we created whose invitation our sync has not shown yet.
+        self._opening: set[str] = set()
         self._aliases: dict[str, str] = {}
         self._groups: dict[str, str] = {}
         for group in config.groups:
@@ -150,6 +152,8 @@ class RoomDirectory:
 
     async def _direct_room_for(self, user_id: str) -> str:
         known = await self._store.get_state(_person_key(user_id))
+        if known and known in self._opening:
+            return self._opened(known, user_id)
         if known and known in self._client.rooms:
             return known
         response = await self._client.room_create(
@@ -160,10 +164,25 @@ class RoomDirectory:
         )
         if not isinstance(response, RoomCreateResponse):
             raise TransientDeliveryError("impossible d'ouvrir la conversation privée")
-        await self._remember_direct(response.room_id, user_id)
-        await self._mark_direct_in_account_data(user_id, response.room_id)
+        room_id = str(response.room_id)
+        await self._remember_direct(room_id, user_id)
+        await self._mark_direct_in_account_data(user_id, room_id)
         logger.info("opened a direct room")
-        return str(response.room_id)
+        self._opening.add(room_id)
+        return self._opened(room_id, user_id)
+
+    def _opened(self, room_id: str, user_id: str) -> str:
+        """A room we just created, once our sync shows the person in it (invited).
+
+        Sending earlier would share the room key with nobody but the bot (the person
+        could never read the message), or, before the room is known at all, make the
+        next attempt open a second room.
+        """
+        room = self._client.rooms.get(room_id)
+        if room is None or user_id not in room.users:
+            raise TransientDeliveryError("conversation privée en cours d'ouverture")
+        self._opening.discard(room_id)
+        return room_id
 
     async def _mark_direct_in_account_data(self, user_id: str, room_id: str) -> None:
         """Element lists a room under "people" when m.direct says so."""

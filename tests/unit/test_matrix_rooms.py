@@ -1,0 +1,103 @@
+"""Opening a direct room: never send before our sync shows the person in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from nio import RoomCreateResponse
+from nio.rooms import MatrixRoom
+
+from bot.app import App
+from bot.config import MatrixConfig
+from bot.message import Channel
+from bot.outbox import TransientDeliveryError
+from bot.transports.matrix_rooms import RoomDirectory
+
+BOT = "@relais:example.org"
+ALICE = "@alice:example.org"
+
+
+class FakeHttpResponse:
+    status = 200
+
+    async def json(self) -> dict[str, Any]:
+        return {}
+
+    def release(self) -> None:
+        pass
+
+
+class FakeClient:
+    """The parts of nio's AsyncClient the room directory uses; `rooms` is what our
+    sync has shown so far."""
+
+    user_id = BOT
+    access_token = "token"
+
+    def __init__(self) -> None:
+        self.rooms: dict[str, MatrixRoom] = {}
+        self.created: list[dict[str, Any]] = []
+
+    async def room_create(self, **kwargs: Any) -> RoomCreateResponse:
+        self.created.append(kwargs)
+        return RoomCreateResponse(f"!dm{len(self.created)}:example.org")
+
+    async def send(self, *args: Any, **kwargs: Any) -> FakeHttpResponse:
+        return FakeHttpResponse()
+
+    def synced(self, room_id: str, *, invited: str | None) -> None:
+        room = MatrixRoom(room_id, BOT, encrypted=True)
+        room.add_member(BOT, None, None)
+        if invited is not None:
+            room.add_member(invited, None, None, invited=True)
+        self.rooms[room_id] = room
+
+
+@pytest.fixture
+def client() -> FakeClient:
+    return FakeClient()
+
+
+@pytest.fixture
+def directory(app: App, client: FakeClient) -> RoomDirectory:
+    matrix = MatrixConfig("https://example.org", BOT, "secret")
+    return RoomDirectory(app.services.config, matrix, client, app.services.store)
+
+
+async def test_waits_for_the_invitation_in_the_sync_and_opens_one_room(
+    directory: RoomDirectory, client: FakeClient
+) -> None:
+    channel = Channel.direct_to("matrix", ALICE)
+    with pytest.raises(TransientDeliveryError):
+        await directory.resolve_target(channel)  # created, not synced yet
+    room_id = "!dm1:example.org"
+    assert len(client.created) == 1
+
+    with pytest.raises(TransientDeliveryError):
+        await directory.resolve_target(channel)  # retried before the sync: same room
+    client.synced(room_id, invited=None)  # the room, but not yet the invitation
+    with pytest.raises(TransientDeliveryError):
+        await directory.resolve_target(channel)
+    assert len(client.created) == 1
+
+    client.synced(room_id, invited=ALICE)
+    assert await directory.resolve_target(channel) == room_id
+    assert await directory.resolve_target(channel) == room_id
+    assert len(client.created) == 1
+    assert client.created[0]["invite"] == [ALICE]
+
+
+async def test_a_known_direct_room_is_used_at_once(
+    app: App, directory: RoomDirectory, client: FakeClient
+) -> None:
+    channel = Channel.direct_to("matrix", ALICE)
+    with pytest.raises(TransientDeliveryError):
+        await directory.resolve_target(channel)
+    client.synced("!dm1:example.org", invited=ALICE)
+    assert await directory.resolve_target(channel) == "!dm1:example.org"
+    # Another process (after a restart) finds the room in the store and nio's rooms.
+    matrix = MatrixConfig("https://example.org", BOT, "secret")
+    again = RoomDirectory(app.services.config, matrix, client, app.services.store)
+    assert await again.resolve_target(channel) == "!dm1:example.org"
+    assert len(client.created) == 1
