@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from nio import (
 
 from bot.app import App, feature_sections
 from bot.config import Config, parse_config
+from bot.configcheck import ConfigError, ConfigReader
 from bot.feature import Feature
 from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.transports.matrix import MatrixTransport
@@ -248,3 +250,27 @@ class Person:
 def replied_event(event: Any) -> str | None:
     relates = event.source.get("content", {}).get("m.relates_to") or {}
     return (relates.get("m.in_reply_to") or {}).get("event_id")
+
+
+def set_feature_config(bot: RelaisUnderTest, sections: dict[str, Any]) -> None:
+    """Give features their own configuration sections (`agenda:`, `temoignages:`…),
+    validated the way a configuration file is. Call before `start()`."""
+    known = {section.name: section for section in feature_sections(bot.features)}
+    reader = ConfigReader(dict(sections), environ={})
+    parsed = {name: known[name].parse(reader.section(name)) for name in sections}
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    bot.config = replace(bot.config, features={**bot.config.features, **parsed})
+
+
+async def accept_invite(person: Person, inviter: str, timeout: float = 30) -> str:
+    """Sync until `inviter` has invited the person to a room, join it, return its id
+    (what a client does when someone opens a private conversation with you)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for room_id, room in list(person.client.invited_rooms.items()):
+            if inviter in room.users:
+                await person.join(room_id)
+                return str(room_id)
+        await person.sync(500)
+    raise TimeoutError(f"no invitation from {inviter}")
