@@ -95,11 +95,15 @@ class App:
         router = Router(services)
         services.router = router
         self._services, self._router = services, router
-        for feature in self.features:
-            feature.setup(services, router)
-        scheduler.every("core:housekeeping", HOUSEKEEPING_SECONDS, self.housekeeping)
-        await scheduler.start()
-        outbox.start()
+        try:
+            for feature in self.features:
+                feature.setup(services, router)
+            scheduler.every("core:housekeeping", HOUSEKEEPING_SECONDS, self.housekeeping)
+            await scheduler.start()
+            outbox.start()
+        except BaseException:
+            await self.stop()  # a half-started app must not keep the store or threads open
+            raise
         logger.info(
             "started with %d feature(s), %d command(s)", len(self.features), len(router.commands())
         )

@@ -126,3 +126,25 @@ async def test_execute_counts_rows_and_insert_reports_ignored_conflicts(tmp_path
         assert await store.execute("DELETE FROM handled_events") == 2
     finally:
         await store.close()
+
+
+async def test_a_failing_feature_setup_leaves_nothing_open(tmp_path: Path) -> None:
+    from bot.app import App
+    from bot.config import parse_config
+    from bot.feature import Feature
+
+    class Broken(Feature):
+        name = "broken"
+
+        def setup(self, services: object, router: object) -> None:
+            raise RuntimeError("setup failed")
+
+    config = parse_config({"relais": {"data_dir": str(tmp_path)}}, environ={})
+    app = App(config, [Broken()])
+    with pytest.raises(RuntimeError):
+        await app.start()
+    assert app._services is None  # stopped: store closed, scheduler shut down
+    # The database is free again: another app can open it at once.
+    again = App(config, [])
+    await again.start()
+    await again.stop()
