@@ -118,7 +118,9 @@ async def test_online_backup_is_a_usable_copy(tmp_path: Path) -> None:
 async def test_execute_counts_rows_and_insert_reports_ignored_conflicts(tmp_path: Path) -> None:
     store = await open_store(tmp_path / "db.sqlite3")
     try:
-        sql = "INSERT INTO handled_events (event_id, handled_at) VALUES (?, 0) ON CONFLICT DO NOTHING"
+        sql = (
+            "INSERT INTO handled_events (event_id, handled_at) VALUES (?, 0) ON CONFLICT DO NOTHING"
+        )
         assert await store.insert(sql, ("$a",)) == 1
         assert await store.insert(sql, ("$b",)) == 2
         assert await store.insert(sql, ("$a",)) is None  # not the stale row id 2
