@@ -29,10 +29,13 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 @dataclass(frozen=True)
 class ConfigSection:
-    """A feature's own top-level section: its name and how to read it."""
+    """A feature's own top-level section: its name, how to read it, and (optionally) how
+    to check it against the rest of the configuration (e.g. group names it refers to),
+    returning problems as "key.path: message" lines."""
 
     name: str
     parse: Callable[[ConfigReader], Any]
+    check: Callable[[Config, Any], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -279,9 +282,7 @@ def parse_config(
     mastodon = _parse_mastodon(reader)
     features = {section.name: section.parse(reader.section(section.name)) for section in sections}
     reader.reject_unknown()
-    if reader.problems:
-        raise ConfigError(reader.problems)
-    return Config(
+    config = Config(
         data_dir=data_dir,
         timezone=timezone,
         log_level=log_level,
@@ -296,6 +297,14 @@ def parse_config(
         features=features,
         source=source,
     )
+    problems = list(reader.problems)
+    if not problems:  # cross-checks need sections that parsed cleanly
+        for section in sections:
+            if section.check is not None:
+                problems += section.check(config, features[section.name])
+    if problems:
+        raise ConfigError(problems)
+    return config
 
 
 def load_config(

@@ -80,6 +80,8 @@ class MatrixTransport:
         self._warned_undecryptable: set[tuple[str, str]] = set()
         self._rng = random.Random()
         self.sync_count = 0
+        # How long one sync waits for news; tests shorten it to observe idle rounds.
+        self.sync_timeout_ms = SYNC_TIMEOUT_MS
 
     @property
     def client(self) -> AsyncClient:
@@ -121,7 +123,7 @@ class MatrixTransport:
         while True:
             try:
                 response = await self.client.sync(
-                    timeout=0 if first else SYNC_TIMEOUT_MS,
+                    timeout=0 if first else self.sync_timeout_ms,
                     sync_filter=SYNC_FILTER,
                     since=token,
                     full_state=first and token is None,

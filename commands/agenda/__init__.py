@@ -12,8 +12,7 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigSection
-from bot.configcheck import ConfigError
+from bot.config import Config, ConfigSection
 from bot.feature import Feature
 from commands.agenda.config import AgendaConfig, parse_agenda_config
 from commands.agenda.schema import MIGRATIONS
@@ -28,10 +27,19 @@ FEED_FIRST_DELAY_SECONDS = 15
 WEB_FEATURE = "agenda.web"  # key of the running AgendaWeb in services.features
 
 
+def feed_group_problems(config: Config, agenda: AgendaConfig) -> list[str]:
+    names = {group.name for group in config.groups}
+    return [
+        f"agenda.feeds[{i}].group: groupe « {feed.group} » inconnu"
+        for i, feed in enumerate(agenda.feeds)
+        if feed.group not in names
+    ]
+
+
 class AgendaFeature(Feature):
     name = "agenda"
     migrations = MIGRATIONS
-    config_section = ConfigSection("agenda", parse_agenda_config)
+    config_section = ConfigSection("agenda", parse_agenda_config, feed_group_problems)
     _web: AgendaWeb | None = None
 
     def setup(self, services: Services, router: Router) -> None:
@@ -43,13 +51,6 @@ class AgendaFeature(Feature):
         from commands.agenda.web import AgendaWeb
 
         agenda = services.config.feature(self.name, AgendaConfig)
-        problems = [
-            f"agenda.feeds[{i}].group: groupe « {feed.group} » inconnu"
-            for i, feed in enumerate(agenda.feeds)
-            if find_group(services.config, feed.group) is None
-        ]
-        if problems:
-            raise ConfigError(problems)
         service = AgendaService.from_services(services, agenda)
         services.features[FEATURE] = service
         services.conversations.register(AgendaFlow())

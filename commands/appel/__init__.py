@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import ConfigSection
 from bot.feature import Feature
-from commands.appel.config import SECTION, AppelConfig, parse
+from commands.appel.config import SECTION, AppelConfig, group_problems, parse
 from commands.appel.schema import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -27,17 +27,15 @@ PURGE_EVERY_SECONDS = 24 * 3600
 class AppelFeature(Feature):
     name = "appel"
     migrations = MIGRATIONS
-    config_section = ConfigSection(SECTION, parse)
+    config_section = ConfigSection(SECTION, parse, group_problems)
 
     def setup(self, services: Services, router: Router) -> None:
-        from commands.appel.config import check_against
         from commands.appel.federation import event_handler
         from commands.appel.handlers import FEATURE, AppelFlow, commands
         from commands.appel.model import EVENT_TYPE
         from commands.appel.service import KEY_PREFIX, AppelService
 
         appel = services.config.feature(SECTION, AppelConfig)
-        check_against(services.config, appel)
         service = AppelService(services, appel)
         services.features[FEATURE] = service
         services.conversations.register(AppelFlow(services.config.command_prefix))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.config import Config, GroupConfig
-from bot.configcheck import ConfigError, ConfigReader, matrix_user_id_problem
+from bot.configcheck import ConfigReader, matrix_user_id_problem
 from bot.text import normalize
 
 SECTION = "appels"
@@ -102,7 +102,7 @@ def _parse_groups(reader: ConfigReader) -> dict[str, GroupRule]:
     return rules
 
 
-def check_against(config: Config, appel: AppelConfig) -> None:
+def group_problems(config: Config, appel: AppelConfig) -> list[str]:
     """Problems that need the engine's groups: unknown names, validation without a room."""
     problems: list[str] = []
     names = {g.name for g in config.groups}
@@ -116,8 +116,7 @@ def check_against(config: Config, appel: AppelConfig) -> None:
                 f"{SECTION}.groupes.{name}.mode: « validation » demande un organisers_room "
                 "pour ce groupe"
             )
-    if problems:
-        raise ConfigError(problems)
+    return problems
 
 
 def mode_of(group: GroupConfig, rule: GroupRule) -> str:

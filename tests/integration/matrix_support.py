@@ -93,6 +93,7 @@ class RelaisUnderTest:
         self.app = App(self.config, self.features, now=self.clock)
         await self.app.start()
         self.transport = create_matrix(self.config, self.app.services)
+        self.transport.sync_timeout_ms = 2000  # idle syncs come round quickly (wait_synced)
         self._task = asyncio.create_task(self.app.run_transports([self.transport]))
         await self.transport.wait_ready(60)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, feature_sections
+from bot.app import feature_sections
 from bot.config import load_config, parse_config
 from bot.configcheck import ConfigError
 from commands.agenda.config import AgendaConfig
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def agenda(section: Any) -> AgendaConfig:
     config = parse_config(
-        {"relais": {"data_dir": "/tmp/x"}, "agenda": section},
+        {"relais": {"data_dir": "/tmp/x"}, "groups": [{"name": "le-mans"}], "agenda": section},
         sections=feature_sections(features()),
         environ={},
     )
@@ -98,13 +98,11 @@ def test_errors_name_the_key() -> None:
 
 
 async def test_a_feed_for_an_unknown_group_stops_the_start(tmp_path: Path) -> None:
-    config = make_config(
-        tmp_path, agenda={"feeds": [{"group": "paris", "url": "https://m.example/f.ics"}]}
-    )
-    app = App(config, features())
+    # Caught when the configuration is read (so `relais check-config` reports it too).
     with pytest.raises(ConfigError) as caught:
-        await app.start()
-    await app.services.store.close()
+        make_config(
+            tmp_path, agenda={"feeds": [{"group": "paris", "url": "https://m.example/f.ics"}]}
+        )
     assert caught.value.problems == ["agenda.feeds[0].group: groupe « paris » inconnu"]
 
 
