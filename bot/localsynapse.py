@@ -29,7 +29,6 @@ import logging
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -44,6 +43,14 @@ from urllib.parse import quote
 import aiohttp
 import yaml
 
+from bot.localsynapse_config import (
+    RELAXED_LIMITS,
+    free_port,
+    log_config,
+    overrides,
+    reusable_port,
+)
+
 logger = logging.getLogger(__name__)
 
 RateLimitProfile = Literal["relaxed", "default"]
@@ -55,30 +62,6 @@ PID_FILE = "harness.pid"
 _LOG_CONFIG_FILE = "log.config"
 _ADMIN_LOCALPART = "relais-harness-admin"
 _VERSIONS_PATH = "/_matrix/client/versions"
-
-_FAST = {"per_second": 1000, "burst_count": 10000}
-# Every client-side limiter Synapse 1.16x knows, opened wide. Keys Synapse does not
-# know are ignored by it, so the list may safely be a superset.
-_RELAXED_LIMITS: dict[str, Any] = {
-    "rc_message": _FAST,
-    "rc_registration": _FAST,
-    "rc_registration_token_validity": _FAST,
-    "rc_login": {"address": _FAST, "account": _FAST, "failed_attempts": _FAST},
-    "rc_admin_redaction": _FAST,
-    "rc_joins": {"local": _FAST, "remote": _FAST},
-    "rc_joins_per_room": _FAST,
-    "rc_3pid_validation": _FAST,
-    "rc_invites": {"per_room": _FAST, "per_user": _FAST, "per_issuer": _FAST},
-    "rc_third_party_invite": _FAST,
-    "rc_key_requests": _FAST,
-    "rc_media_create": _FAST,
-    "rc_presence": {"per_user": _FAST},
-    "rc_delayed_event_mgmt": _FAST,
-    "rc_room_creation": _FAST,
-    "rc_reports": _FAST,
-    "rc_user_directory": _FAST,
-    "rc_profile": _FAST,
-}
 
 # Runs in the child before exec: die with the parent thread, and give up at once
 # if the parent is already gone (argv[1] is the expected parent pid).
@@ -358,15 +341,15 @@ class LocalSynapse:
                 f"not {self.server_name!r}"
             )
         if self._port is None:
-            self._port = _reusable_port(config) or _free_port()
+            self._port = reusable_port(config) or free_port()
         for key in [key for key in config if key.startswith("rc_")]:
             del config[key]
-        config.update(self._overrides())
+        config.update(overrides(self.server_name, self.port, self.base_dir, _LOG_CONFIG_FILE))
         if self.ratelimits == "relaxed":
-            config.update(_RELAXED_LIMITS)
+            config.update(RELAXED_LIMITS)
         self._shared_secret = str(config["registration_shared_secret"])
         (self.base_dir / _LOG_CONFIG_FILE).write_text(
-            yaml.safe_dump(_log_config(self.log_path)), encoding="utf-8"
+            yaml.safe_dump(log_config(self.log_path)), encoding="utf-8"
         )
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
@@ -391,35 +374,6 @@ class LocalSynapse:
             raise LocalSynapseError(
                 f"synapse --generate-config failed ({result.returncode}):\n{result.stderr[-2000:]}"
             )
-
-    def _overrides(self) -> dict[str, Any]:
-        return {
-            "server_name": self.server_name,
-            "listeners": [
-                {
-                    "port": self.port,
-                    "bind_addresses": ["127.0.0.1"],
-                    "type": "http",
-                    "tls": False,
-                    "x_forwarded": False,
-                    "resources": [{"names": ["client"], "compress": False}],
-                }
-            ],
-            "database": {
-                "name": "sqlite3",
-                "args": {"database": str(self.base_dir / "homeserver.db")},
-            },
-            "log_config": str(self.base_dir / _LOG_CONFIG_FILE),
-            "media_store_path": str(self.base_dir / "media_store"),
-            "report_stats": False,
-            "enable_registration": False,
-            "trusted_key_servers": [],
-            "suppress_key_server_warning": True,
-            "presence": {"enabled": False},
-            "bcrypt_rounds": 4,
-            "url_preview_enabled": False,
-            "enable_metrics": False,
-        }
 
     def _spawn(self) -> None:
         config = str(self.config_path)
@@ -567,42 +521,3 @@ def _request_error(what: str, status: int, data: dict[str, Any]) -> LocalSynapse
     return LocalSynapseError(
         f"{what} failed: HTTP {status} {data.get('errcode', '')} {data.get('error', '')}".rstrip()
     )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _reusable_port(config: dict[str, Any]) -> int | None:
-    """The port of a config we wrote before, if nothing listens on it now."""
-    listeners = config.get("listeners") or []
-    if not listeners or listeners[0].get("bind_addresses") != ["127.0.0.1"]:
-        return None
-    port = int(listeners[0]["port"])
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return None
-    return port
-
-
-def _log_config(path: Path) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "formatters": {
-            "precise": {"format": "%(asctime)s - %(name)s - %(levelname)s - %(message)s"}
-        },
-        "handlers": {
-            "file": {
-                "class": "logging.FileHandler",
-                "formatter": "precise",
-                "filename": str(path),
-                "encoding": "utf8",
-            }
-        },
-        "root": {"level": "WARNING", "handlers": ["file"]},
-        "disable_existing_loggers": False,
-    }
