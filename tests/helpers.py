@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.message import Channel, Message, Outgoing, Role, Sender
 
@@ -49,3 +52,17 @@ def message(
         received_at=datetime.now(UTC),
         event_id=event_id or f"$event{next(_event_numbers)}",
     )
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[Any]], *, within: float = 20.0, every: float = 0.1
+) -> Any:
+    """Poll `check` until it returns something truthy; TimeoutError after `within` s."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"condition not met within {within:.0f} s (last: {result!r})")
+        await asyncio.sleep(every)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from bot.app import feature_sections
 from bot.config import parse_config
 from bot.localsynapse import LocalSynapse, UserCredentials
 from commands.appel.service import AppelService
+from tests.helpers import wait_until
 from tests.integration.matrix_support import Person, RelaisUnderTest
 
 
@@ -62,14 +61,7 @@ class AppelRelais(RelaisUnderTest):
 async def until(
     check: Callable[[], Awaitable[Any]], *, within: float = 60.0, every: float = 0.2
 ) -> Any:
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {within:.0f} s")
-        await asyncio.sleep(every)
+    return await wait_until(check, within=within, every=every)
 
 
 async def redacted(person: Person, room_id: str, event_id: str, *, within: float = 60.0) -> Any:

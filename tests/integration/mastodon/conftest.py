@@ -41,6 +41,7 @@ from bot.router import Command, Router
 from bot.transports.mastodon import MastodonTransport, MastodonTuning
 from commands.aide import AideFeature
 from tests.helpers import RecordingTransport
+from tests.helpers import wait_until as shared_wait_until
 
 DOMAIN = "relais-test.example"
 STARTUP_SECONDS = 30.0
@@ -403,12 +404,8 @@ def start_relais(mastodon_server: MockMastodon, tmp_path: Path) -> StartRelais:
 async def wait_until(
     check: Callable[[], Awaitable[Any]], *, within: float = 20.0, every: float = 0.1
 ) -> Any:
-    """Poll `check` until it returns something truthy; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {within:.0f} s (last: {result!r})")
-        await asyncio.sleep(every)
+    """Poll `check` until it returns something truthy; fail the test after `within` s."""
+    try:
+        return await shared_wait_until(check, within=within, every=every)
+    except TimeoutError as exc:
+        pytest.fail(str(exc))
