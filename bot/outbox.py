@@ -26,6 +26,8 @@ from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
+IDLE_CHECK_SECONDS = 30.0
+
 DeliveredListener = Callable[[Outgoing, str | None], Awaitable[None]]
 
 
@@ -188,7 +190,10 @@ class Outbox:
             except Exception:
                 logger.exception("outbox dispatch failed; retrying in 5 s")
                 next_due = self._clock() + 5
-            timeout = None if next_due is None else max(0.0, next_due - self._clock())
+            # Look again at least every IDLE_CHECK_SECONDS: another process (e.g.
+            # `relais agenda import`) may have recorded messages without waking us.
+            until_due = IDLE_CHECK_SECONDS if next_due is None else next_due - self._clock()
+            timeout = max(0.0, min(IDLE_CHECK_SECONDS, until_due))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 

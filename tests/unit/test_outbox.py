@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from pathlib import Path
@@ -233,4 +234,29 @@ async def test_private_messages_leave_no_row_once_delivered(tmp_path: Path) -> N
     rows = await store.fetchall("SELECT channel_id, status FROM outbox")
     assert [tuple(r) for r in rows] == [("!room:x", "delivered")]
     assert transport.texts() == ["privé", "public"]
+    await store.close()
+
+
+async def test_messages_recorded_by_another_process_are_picked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.outbox
+
+    monkeypatch.setattr(bot.outbox, "IDLE_CHECK_SECONDS", 0.05)
+    path = tmp_path / "db.sqlite3"
+    store = await open_store(path)
+    transport = RecordingTransport()
+    outbox = Outbox(store, FAST)
+    outbox.register_transport(transport)
+    outbox.start()
+    await asyncio.sleep(0.1)  # the worker is idle, waiting
+    other = await open_store(path)  # e.g. `relais agenda import` in another process
+    await Outbox(other, FAST).enqueue(OutgoingDraft(ROOM, "importé"))
+    await other.close()
+    for _ in range(100):
+        if transport.sent:
+            break
+        await asyncio.sleep(0.02)
+    await outbox.stop()
+    assert transport.texts() == ["importé"]
     await store.close()
