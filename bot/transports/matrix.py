@@ -24,6 +24,8 @@ from nio import (
     InviteMemberEvent,
     KeysQueryResponse,
     MegolmEvent,
+    MessageDirection,
+    RoomMessagesResponse,
     RoomMessageText,
     RoomRedactResponse,
     RoomSendResponse,
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 NAME = "matrix"
 TOKEN_KEY = "matrix:next_batch"
 SYNC_TIMEOUT_MS = 30_000
+BACKFILL_PAGES = 10  # at most 10 × 100 older events per room after an outage
+BACKFILL_PAGE = 100
 MAX_BACKOFF_SECONDS = 60.0
 SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
@@ -181,7 +185,10 @@ class MatrixTransport:
             inviter, direct = _invite_details(invite.invite_state, self.client.user_id)
             await self._rooms.on_invite(room_id, inviter, direct)
         for room_id, joined in response.rooms.join.items():
-            for event in joined.timeline.events:
+            events = list(joined.timeline.events)
+            if joined.timeline.limited and joined.timeline.prev_batch:
+                events = await self._missed_before(room_id, joined.timeline.prev_batch, events)
+            for event in events:
                 if isinstance(event, MegolmEvent):
                     await self._on_undecryptable(room_id, event)
                 elif isinstance(event, RoomMessageText):
@@ -190,6 +197,31 @@ class MatrixTransport:
                     await self._on_structured(room_id, event)
         if response.to_device_events:  # maybe the room keys we asked for
             await self._retry_undecrypted(handle)
+
+    def _age_seconds(self, event: Any) -> float:
+        return float(self._services.now().timestamp() - event.server_timestamp / 1000)
+
+    async def _missed_before(self, room_id: str, prev_batch: str, events: list[Any]) -> list[Any]:
+        """A gappy timeline (many events while we were away): fetch the older events that are
+        still young enough to answer, so no command inside the window is lost."""
+        window = self._matrix.command_window_minutes * 60
+        if not events or self._age_seconds(events[0]) > window:
+            return events
+        earlier: list[Any] = []
+        token = prev_batch
+        for _ in range(BACKFILL_PAGES):
+            response = await self.client.room_messages(
+                room_id, start=token, direction=MessageDirection.back, limit=BACKFILL_PAGE
+            )
+            if not isinstance(response, RoomMessagesResponse) or not response.chunk:
+                break
+            young = [e for e in response.chunk if self._age_seconds(e) <= window]
+            earlier.extend(young)
+            if len(young) < len(response.chunk) or not response.end or response.end == token:
+                break
+            token = response.end
+        logger.info("fetched %d missed event(s) from a gappy timeline", len(earlier))
+        return [*reversed(earlier), *events]
 
     async def _on_text(self, room_id: str, event: RoomMessageText, handle: Handle) -> None:
         assert self._rooms is not None
@@ -201,7 +233,7 @@ class MatrixTransport:
         relates = source.get("m.relates_to") or {}
         if relates.get("rel_type") == "m.replace":  # an edit; the original was handled
             return
-        age_seconds = self._services.now().timestamp() - event.server_timestamp / 1000
+        age_seconds = self._age_seconds(event)
         if age_seconds > self._matrix.command_window_minutes * 60:
             logger.info("ignored a message %.0f s old (older than the window)", age_seconds)
             return

@@ -386,3 +386,19 @@ async def test_structured_events_both_ways_and_retraction(
             break
     assert redactions[0].redacts == status["remote_id"]
     assert redactions[0].reason == "retiré par le collectif"
+
+
+async def test_command_buried_under_a_long_backlog_is_still_answered(
+    alice: Person, relais: RelaisUnderTest, new_user: NewUser
+) -> None:
+    """More events arrived while the bot was away than one sync returns (50): the bot
+    fetches the gap, so the command before them is answered (it is inside the window)."""
+    carol = await new_user("carol")
+    room_id = await room_with_bot(alice, relais, encrypted=True, others=(carol.user_id,))
+    await relais.stop()
+    buried = await alice.say(room_id, "!ping")
+    for number in range(70):
+        await alice.say(room_id, f"discussion {number}")
+    await relais.start()
+    answer = await alice.reply_to(room_id, buried, timeout=60)
+    assert answer.decrypted and answer.body.startswith("Pong")
