@@ -246,6 +246,31 @@ async def measure_lateness(data_dir: Path) -> dict[str, Any]:
     }
 
 
+async def measure_floor_lateness() -> dict[str, Any]:
+    """The floor: a bare APScheduler firing jobs at the same instants, doing nothing else."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    fired: list[float] = []
+    base = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
+    instants = [floor_second(base + timedelta(milliseconds=20 * i)) for i in range(LATENESS_EVENTS)]
+
+    async def job(instant: float) -> None:
+        fired.append(time.time() - instant)
+
+    for index, instant in enumerate(instants):
+        scheduler.add_job(
+            job, "date", run_date=instant, args=(instant.timestamp(),), id=f"floor-{index}",
+            misfire_grace_time=60,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(fired) < len(instants) and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    scheduler.shutdown(wait=False)
+    return {"jobs": len(instants), "fired": len(fired), "lateness": _percentiles(fired)}
+
+
 async def measure_catch_up(data_dir: Path) -> dict[str, Any]:
     """Seed reminders due 30 minutes ago (as if the bot had been down), then start."""
     real_now = datetime.now(UTC)
@@ -294,6 +319,7 @@ def main(argv: list[str]) -> int:
         seeded = asyncio.run(seed(big))
         start = measure_start(big)
         lateness = asyncio.run(measure_lateness(big))
+        floor = asyncio.run(measure_floor_lateness())
         catch_up = asyncio.run(measure_catch_up(work / "catch-up"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -307,6 +333,7 @@ def main(argv: list[str]) -> int:
         "seed": seeded,
         "start": start,
         "lateness": lateness,
+        "floor_apscheduler": floor,
         "catch_up": catch_up,
     }
     RESULTS.mkdir(exist_ok=True)
@@ -323,6 +350,7 @@ def main(argv: list[str]) -> int:
         ("mémoire après démarrage (Mo)", str(start["rss_mb_after_start"])),
         ("retard à l'envoi p50 / p99 (ms)", _pair(lateness["enqueue_lateness"])),
         ("retard à la livraison p50 / p99 (ms)", _pair(lateness["delivery_lateness"])),
+        ("plancher : APScheduler seul p50 / p99 (ms)", _pair(floor["lateness"])),
         (f"rattrapage de {CATCH_UP_EVENTS} rappels (ms)", str(catch_up["start_and_decide_ms"])),
         (
             "liste 7 / 31 jours (ms)",
