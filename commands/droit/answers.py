@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 SOURCES_WORDS = frozenset({"sources", "source", "src"})
 # A sure answer also names the next topics scoring at least this share of the best.
 SEE_ALSO_RATIO = 0.75
+# One Mastodon post (500 by default) minus room for the "@person@instance " mention.
+MASTODON_BUDGET = 440
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Answer:
     text: str
     themes: tuple[str, ...] = ()  # offered as a numbered menu of themes
     topics: tuple[str, ...] = ()  # offered as a numbered list of topics
+    topic_id: str | None = None  # the one topic this answer shows, when it shows one
 
     @property
     def offers_choice(self) -> bool:
@@ -43,7 +46,7 @@ def menu(base: KnowledgeBase, prefix: str) -> Answer:
 def theme(base: KnowledgeBase, key: str, prefix: str) -> Answer:
     topics = sorted(base.content.topics_in(key), key=lambda t: normalize(t.titre))
     if len(topics) == 1:
-        return Answer(render.topic_markdown(topics[0], prefix))
+        return Answer(render.topic_markdown(topics[0], prefix), topic_id=topics[0].id)
     return Answer(render.theme_topics(key, topics), topics=tuple(t.id for t in topics))
 
 
@@ -51,7 +54,7 @@ def topic(base: KnowledgeBase, topic_id: str, prefix: str) -> Answer:
     found = base.topic(topic_id)
     if found is None:
         return ask(base, topic_id, prefix)
-    return Answer(render.topic_markdown(found, prefix))
+    return Answer(render.topic_markdown(found, prefix), topic_id=found.id)
 
 
 def find_theme(text: str) -> str | None:
@@ -77,7 +80,7 @@ def ask(base: KnowledgeBase, text: str, prefix: str) -> Answer:
         return sources(base, " ".join(words[:-1]), prefix)
     direct = base.topic(as_topic_id(text))
     if direct is not None:
-        return Answer(render.topic_markdown(direct, prefix))
+        return Answer(render.topic_markdown(direct, prefix), topic_id=direct.id)
     key = find_theme(text)
     if key is not None and base.content.topics_in(key):
         return theme(base, key, prefix)
@@ -91,7 +94,7 @@ def ask(base: KnowledgeBase, text: str, prefix: str) -> Answer:
             for t, hit in zip(topics[1:], result.hits[1:], strict=False)
             if hit.score >= SEE_ALSO_RATIO * best
         ]
-        return Answer(render.topic_markdown(topics[0], prefix, see_also))
+        return Answer(render.topic_markdown(topics[0], prefix, see_also), topic_id=topics[0].id)
     closest = [t for hit in result.closest if (t := base.topic(hit.topic_id)) is not None]
     if closest:
         return Answer(render.suggestions(closest, prefix), topics=tuple(t.id for t in closest))
@@ -142,6 +145,15 @@ def _choice_by_name(text: str, names: tuple[str, ...]) -> int | None:
 
 def is_number(text: str) -> bool:
     return parse_number(text) is not None
+
+
+def for_transport(base: KnowledgeBase, answer: Answer, transport: str, prefix: str) -> str:
+    """On Mastodon a topic is one post: plain text within the budget, pointing to the rest."""
+    if transport == "mastodon" and answer.topic_id is not None:
+        found = base.topic(answer.topic_id)
+        if found is not None:
+            return render.topic_plain(found, prefix, MASTODON_BUDGET)
+    return answer.text
 
 
 def plain_answer(

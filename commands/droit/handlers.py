@@ -31,7 +31,8 @@ async def _offer(services: Services, message: Message, answer: Answer) -> str:
         if state is None or state.flow == FLOW:
             step, data = _next(answer)
             await services.conversations.start(message, FLOW, step, data, CHOICE_MINUTES)
-    return answer.text
+    prefix = services.config.command_prefix
+    return answers.for_transport(knowledge(services), answer, message.transport, prefix)
 
 
 async def droit(ctx: CommandContext) -> str:

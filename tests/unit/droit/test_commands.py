@@ -201,3 +201,18 @@ async def test_a_number_without_a_list_opens_that_theme_of_the_menu(chat: Chat) 
     (topic,) = await chat.say("!droit 1")  # now a number from the list just shown
     assert topic.startswith("**")
     assert "sources" in topic.splitlines()[-1]
+
+
+async def test_on_mastodon_a_topic_fits_in_one_post(app: App) -> None:
+    from commands.droit.answers import MASTODON_BUDGET
+
+    transport = RecordingTransport("mastodon")
+    app.add_transport(transport)
+    await app.router.handle(
+        message("!droit la caf m'a coupé mes allocs", transport="mastodon", direct=True)
+    )
+    assert await app.services.outbox.drain(5)
+    (answer,) = transport.texts()
+    assert len(answer) <= MASTODON_BUDGET
+    assert answer.startswith("CAF") and "**" not in answer
+    assert "!droit caf" in answer  # points to the whole topic
