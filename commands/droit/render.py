@@ -14,7 +14,7 @@ from commands.droit.model import Contact, Content, Topic
 
 _COMMANDS = re.compile(r"!(droits?|orgas?|mod[eè]les?)\b")
 _ARTICLE = re.compile(r"^(?:\d|[LRD]\.? ?\d)")
-_SENTENCE_END = re.compile(r"[.!?…»)](?=\s)")
+_SENTENCE_END = re.compile(r"[.!?…][»)\"]?(?=\s)")  # a closing bracket alone is no end
 ELLIPSIS = "…"
 MIN_CUT = 40  # below this many characters, a cut summary is not worth showing
 PARAGRAPH = "\n\n"

@@ -106,3 +106,15 @@ def test_see_also_comes_just_before_the_sources_pointer(content: Content) -> Non
         "Voir aussi : !droit papier",
         "Pour aller plus loin : !droit guichet sources",
     ]
+
+
+def test_a_cut_summary_ends_at_a_sentence_not_at_a_bracket() -> None:
+    from commands.droit.render import cut_text
+
+    text = (
+        "Première phrase assez longue pour compter dans la coupe du résumé. "
+        "Si la CAF réclame un trop-perçu (indu) ou coupe une aide, contestez par écrit."
+    )
+    assert cut_text(text, 110) == (
+        "Première phrase assez longue pour compter dans la coupe du résumé."
+    )
