@@ -31,6 +31,7 @@ from bot.transports.matrix import create as create_matrix
 logger = logging.getLogger(__name__)
 
 PREFERRED_PORT = 8008
+PREFERRED_AGENDA_PORT = 8089
 BOT_LOCALPART = "relais"
 DEMO_LOCALPART = "demo"
 
@@ -42,6 +43,12 @@ def _port_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _any_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _load_state(path: Path) -> dict[str, Any]:
@@ -107,6 +114,7 @@ async def run_demo(base: Path, features: Sequence[Feature]) -> int:
             token, _ = await synapse.login(demo_id, state["demo_password"])
             state["room_id"] = await _create_demo_room(synapse, token, bot_id)
         _save_state(state_path, state)
+        agenda_port = PREFERRED_AGENDA_PORT if _port_free(PREFERRED_AGENDA_PORT) else _any_port()
         config = parse_config(
             {
                 "relais": {"data_dir": str(base / "data")},
@@ -117,6 +125,8 @@ async def run_demo(base: Path, features: Sequence[Feature]) -> int:
                     "user_id": bot_id,
                     "password": state["bot_password"],
                 },
+                # The public agenda page and ICS feed, for people without Matrix.
+                "agenda": {"http": {"enabled": True, "port": agenda_port}},
             },
             sections=feature_sections(features),
             environ={},
@@ -132,6 +142,7 @@ async def run_demo(base: Path, features: Sequence[Feature]) -> int:
                     password=state["demo_password"],
                     bot=bot_id,
                     base=base,
+                    agenda=f"http://127.0.0.1:{agenda_port}/agenda",
                 ),
                 flush=True,
             )

@@ -12,6 +12,7 @@ Pour lui parler, ouvrez Element (ou une autre application Matrix) sur cette mach
 Vous trouverez le salon « Relais — démo » où le robot {bot} vous attend.
 Tapez d'abord : !aide
 Vous pouvez aussi lui écrire en message privé (invitez {bot}).
+L'agenda public (page web et fichier ICS) : {agenda}
 
 Données de la démo : {base} (supprimez ce dossier pour repartir de zéro).
 Ctrl-C pour tout arrêter. Sans serveur du tout : .venv/bin/relais console

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.localsynapse import UserCredentials
@@ -46,6 +47,10 @@ async def test_demo_answers_in_element_format_and_stops_cleanly(tmp_path: Path) 
         user = re.search(r"identifiant : (\S+)", output).group(1)  # type: ignore[union-attr]
         password = re.search(r"mot de passe : (\S+)", output).group(1)  # type: ignore[union-attr]
         assert "!aide" in output
+        agenda = re.search(r"ICS\) : (\S+)", output).group(1)  # type: ignore[union-attr]
+        async with aiohttp.ClientSession() as session, session.get(agenda) as page:
+            assert page.status == 200
+            assert '<html lang="fr">' in await page.text()
 
         person = await Person.login_at(url, UserCredentials(user, password), tmp_path / "me")
         try:
