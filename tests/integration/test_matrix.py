@@ -402,3 +402,22 @@ async def test_command_buried_under_a_long_backlog_is_still_answered(
     await relais.start()
     answer = await alice.reply_to(room_id, buried, timeout=60)
     assert answer.decrypted and answer.body.startswith("Pong")
+
+
+async def test_lost_crypto_store_is_explained_and_a_new_device_takes_over(
+    alice: Person, relais: RelaisUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    before = session_file(relais)
+    room_id = await room_with_bot(alice, relais, encrypted=True)
+    await relais.stop()
+    shutil.rmtree(relais.config.data_dir / "matrix" / "crypto")
+    caplog.set_level(logging.ERROR, logger="bot.transports.matrix_session")
+    await relais.start()
+    assert "crypto store of device" in caplog.text and "is missing" in caplog.text
+    after = session_file(relais)
+    assert after["device_id"] != before["device_id"]  # a new device, with new keys
+    await alice.sync()  # Alice's client learns about the new device
+    asked = await alice.say(room_id, "!ping")
+    assert (await alice.reply_to(room_id, asked)).decrypted
