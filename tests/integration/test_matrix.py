@@ -421,3 +421,26 @@ async def test_lost_crypto_store_is_explained_and_a_new_device_takes_over(
     await alice.sync()  # Alice's client learns about the new device
     asked = await alice.say(room_id, "!ping")
     assert (await alice.reply_to(room_id, asked)).decrypted
+
+
+async def test_revoked_token_leads_to_a_fresh_login(
+    alice: Person, relais: RelaisUnderTest, synapse: LocalSynapse
+) -> None:
+    import aiohttp
+
+    before = session_file(relais)
+    room_id = await room_with_bot(alice, relais, encrypted=True)
+    await relais.stop()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{synapse.url}/_matrix/client/v3/logout",
+            headers={"Authorization": f"Bearer {before['access_token']}"},
+        ) as response,
+    ):
+        assert response.status == 200  # e.g. an admin logged the bot out
+    await relais.start()
+    assert session_file(relais)["access_token"] != before["access_token"]
+    await alice.sync()
+    asked = await alice.say(room_id, "!ping")
+    assert (await alice.reply_to(room_id, asked)).decrypted
