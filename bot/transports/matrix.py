@@ -37,7 +37,7 @@ from nio.exceptions import LocalProtocolError
 
 from bot.config import Config, MatrixConfig
 from bot.context import Services
-from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Role, Sender
+from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Sender
 from bot.outbox import OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
 from bot.transports import matrix_texts as texts
 from bot.transports.matrix_format import message_content, split_text, strip_reply_fallback
@@ -299,7 +299,8 @@ class MatrixTransport:
         if warn_key in self._warned_undecryptable or age > self._matrix.command_window_minutes * 60:
             return
         self._warned_undecryptable.add(warn_key)
-        channel = Channel(NAME, room_id, is_direct=await self._rooms_is_direct(room_id))
+        assert self._rooms is not None
+        channel = Channel(NAME, room_id, is_direct=await self._rooms.is_direct(room_id))
         await self._services.outbox.enqueue(
             OutgoingDraft(
                 channel,
@@ -308,10 +309,6 @@ class MatrixTransport:
                 in_reply_to=event.event_id,
             )
         )
-
-    async def _rooms_is_direct(self, room_id: str) -> bool:
-        assert self._rooms is not None
-        return await self._rooms.is_direct(room_id)
 
     async def _retry_undecrypted(self, handle: Handle) -> None:
         if not self._undecrypted:
@@ -415,6 +412,3 @@ def _invite_details(events: list[Any], own_user_id: str) -> tuple[str | None, bo
         ):
             return event.sender, bool(event.content.get("is_direct"))
     return None, False
-
-
-__all__ = ["MatrixTransport", "Role", "create"]

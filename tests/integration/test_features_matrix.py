@@ -86,6 +86,25 @@ async def group_room(creator: Person, bot_user: UserCredentials, *others: str) -
     return await creator.create_room([bot_user.user_id, *others], encrypted=True)
 
 
+async def start_group_bot(
+    synapse: LocalSynapse,
+    bot_user: UserCredentials,
+    tmp_path: Path,
+    organiser: Person,
+    room_id: str,
+) -> RelaisUnderTest:
+    """A started bot whose one group "g" is `room_id`, with `organiser` as organiser."""
+    bot = RelaisUnderTest(
+        synapse,
+        bot_user,
+        tmp_path / "bot",
+        organisers=[organiser.user_id],
+        groups=[{"name": "g", "rooms": [room_id]}],
+    )
+    await bot.start()
+    return bot
+
+
 # -- !droit, !orga, !modele ------------------------------------------------------------------
 
 
@@ -95,14 +114,7 @@ async def test_rights_answers_in_an_encrypted_group_room(
     bot_user = await new_user("relais")
     alice = await login(synapse, new_user, tmp_path, people, "alice")
     room_id = await group_room(alice, bot_user)
-    bot = RelaisUnderTest(
-        synapse,
-        bot_user,
-        tmp_path / "bot",
-        organisers=[alice.user_id],
-        groups=[{"name": "g", "rooms": [room_id]}],
-    )
-    await bot.start()
+    bot = await start_group_bot(synapse, bot_user, tmp_path, alice, room_id)
     try:
         await alice.wait_joined(room_id, bot_user.user_id)
 
@@ -159,14 +171,7 @@ async def test_agenda_reminder_arrives_once_and_cancellation_is_announced(
     bot_user = await new_user("relais")
     alice = await login(synapse, new_user, tmp_path, people, "alice")
     room_id = await group_room(alice, bot_user)
-    bot = RelaisUnderTest(
-        synapse,
-        bot_user,
-        tmp_path / "bot",
-        organisers=[alice.user_id],
-        groups=[{"name": "g", "rooms": [room_id]}],
-    )
-    await bot.start()
+    bot = await start_group_bot(synapse, bot_user, tmp_path, alice, room_id)
     try:
         await alice.wait_joined(room_id, bot_user.user_id)
         # Offsets and times are whole minutes. Move the bot's clock forward (never back)
