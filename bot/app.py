@@ -13,11 +13,13 @@ from bot.config import Config, ConfigSection
 from bot.context import Services, utc_now
 from bot.conversation import Conversations
 from bot.core_schema import CORE_MIGRATIONS
+from bot.failure_notices import FailureNotices
 from bot.feature import Feature
 from bot.message import Message
 from bot.outbox import Outbox, Transport
 from bot.router import Router
 from bot.scheduler import Scheduler
+from bot.sealing import InstanceSecret
 from bot.store import Migration, Store
 
 logger = logging.getLogger(__name__)
@@ -78,9 +80,14 @@ class App:
         store = Store(self.config.database_path)
         await store.open(all_migrations(self.features))
         clock = lambda: self.now().timestamp()  # noqa: E731
-        outbox = Outbox(store, self.config.outbox, clock=clock)
+        secret = InstanceSecret(store)
+        outbox = Outbox(store, self.config.outbox, clock=clock, secret=secret)
+        outbox.on_failed(FailureNotices(self.config, outbox).on_failed)
         conversations = Conversations(
-            store, expiry_minutes=self.config.conversation_expiry_minutes, clock=clock
+            store,
+            expiry_minutes=self.config.conversation_expiry_minutes,
+            clock=clock,
+            secret=secret,
         )
         scheduler = Scheduler(self.config.timezone)
         services = Services(

@@ -62,7 +62,7 @@ class FloodConfig:
 class OutboxConfig:
     max_attempts: int = 10
     base_delay_seconds: float = 1.0
-    max_delay_seconds: float = 300.0
+    max_delay_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,7 @@ def parse_config(
             "base_delay_seconds", 1.0, minimum=0.01, maximum=3600
         ),
         max_delay_seconds=outbox_reader.number(
-            "max_delay_seconds", 300.0, minimum=0.1, maximum=86400
+            "max_delay_seconds", 60.0, minimum=0.1, maximum=86400
         ),
     )
     outbox_reader.reject_unknown()

@@ -8,27 +8,22 @@ file alone does not reveal drafts without knowing whose they are.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from typing import TYPE_CHECKING, Any, Protocol
 
-import nacl.exceptions
 import nacl.secret
-import nacl.utils
 
 from bot.message import Message, Reply
+from bot.sealing import InstanceSecret, Unreadable, open_json, seal_json
 from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.context import Services
 
 logger = logging.getLogger(__name__)
-
-SECRET_STATE_KEY = "conversation_secret"
 
 
 @dataclass
@@ -71,12 +66,13 @@ class Conversations:
         *,
         expiry_minutes: int,
         clock: Callable[[], float] = time.time,
+        secret: InstanceSecret | None = None,
     ) -> None:
         self._store = store
         self._expiry_seconds = expiry_minutes * 60
         self._clock = clock
         self._flows: dict[str, ConversationFlow] = {}
-        self._secret: bytes | None = None
+        self._secret = secret or InstanceSecret(store)
 
     def register(self, flow: ConversationFlow) -> None:
         self._flows[flow.name] = flow
@@ -84,24 +80,27 @@ class Conversations:
     def flow(self, name: str) -> ConversationFlow | None:
         return self._flows.get(name)
 
-    async def _instance_secret(self) -> bytes:
-        if self._secret is None:
-            stored = await self._store.get_state(SECRET_STATE_KEY)
-            if stored is None:
-                stored = nacl.utils.random(32).hex()
-                await self._store.set_state(SECRET_STATE_KEY, stored)
-            self._secret = bytes.fromhex(stored)
-        return self._secret
-
     async def _owner_and_box(self, message: Message) -> tuple[str, nacl.secret.SecretBox]:
-        secret = await self._instance_secret()
         # A person has one private conversation with the bot per transport, whatever
         # the room id: a flow started from a room command continues in the DM.
         where = "direct" if message.channel.is_direct else message.channel.id
-        identity = f"{message.channel.transport}\0{message.sender.id}\0{where}".encode()
-        owner = blake2b(identity, key=secret, person=b"relais-owner", digest_size=20).hexdigest()
-        key = blake2b(identity, key=secret, person=b"relais-state", digest_size=32).digest()
-        return owner, nacl.secret.SecretBox(key)
+        return await self._owner_and_box_of(message.channel.transport, message.sender.id, where)
+
+    async def _owner_and_box_of(
+        self, transport: str, sender_id: str, where: str
+    ) -> tuple[str, nacl.secret.SecretBox]:
+        identity = f"{transport}\0{sender_id}\0{where}".encode()
+        owner = await self._secret.fingerprint(b"relais-owner", identity)
+        return owner, await self._secret.box(b"relais-state", identity)
+
+    async def active_in_private(self, transport: str, sender_id: str) -> bool:
+        """Whether this person has a private conversation in progress (not expired)."""
+        owner, _ = await self._owner_and_box_of(transport, sender_id, "direct")
+        row = await self._store.fetchone(
+            "SELECT 1 FROM conversations WHERE owner = ? AND expires_at > ?",
+            (owner, self._clock()),
+        )
+        return row is not None
 
     async def get(self, message: Message) -> ConversationState | None:
         owner, box = await self._owner_and_box(message)
@@ -114,8 +113,8 @@ class Conversations:
             await self._store.execute("DELETE FROM conversations WHERE owner = ?", (owner,))
             return None
         try:
-            data = json.loads(box.decrypt(bytes(row["data"])))
-        except (nacl.exceptions.CryptoError, ValueError):
+            data = open_json(box, bytes(row["data"]))
+        except Unreadable:
             logger.warning("conversation state unreadable for flow %s; dropped", row["flow"])
             await self._store.execute("DELETE FROM conversations WHERE owner = ?", (owner,))
             return None
@@ -127,7 +126,7 @@ class Conversations:
         owner, box = await self._owner_and_box(message)
         now = self._clock()
         expiry = self._expiry_seconds if expiry_minutes is None else expiry_minutes * 60
-        sealed = box.encrypt(json.dumps(state.data).encode())
+        sealed = seal_json(box, state.data)
         await self._store.execute(
             "INSERT INTO conversations (owner, flow, step, data, expires_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(owner) DO UPDATE SET flow = excluded.flow,"

@@ -48,4 +48,13 @@ CORE_MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX handled_events_age ON handled_events (handled_at)",
         ),
     ),
+    Migration(
+        2,
+        "outbox: private rows sealed, expiry, unexpected errors counted apart",
+        (
+            "ALTER TABLE outbox ADD COLUMN sealed BLOB",
+            "ALTER TABLE outbox ADD COLUMN expires_at REAL",
+            "ALTER TABLE outbox ADD COLUMN faults INTEGER NOT NULL DEFAULT 0",
+        ),
+    ),
 )

@@ -135,6 +135,8 @@ class Outgoing:
     in_reply_to: str | None
     reply_context: dict[str, Any]
     attempts: int
+    faults: int = 0  # unexpected errors so far (network trouble is not counted)
+    expires_at: float | None = None  # epoch seconds after which it is not worth sending
 
 
 @dataclass(frozen=True)

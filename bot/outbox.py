@@ -5,6 +5,16 @@ the network (Matrix txn_id, Mastodon Idempotency-Key), so a retry after a crash 
 "sent" and "marked delivered" does not duplicate it. Messages to one channel leave in
 the order they were recorded; channels are delivered concurrently, so a rate-limited
 room does not hold up the others.
+
+A transient failure (network down, server error, rate limit) never uses a message up:
+it is retried, with a capped backoff, for as long as it takes. A message is given up
+only when the server refuses it for good, when it is no longer useful (`expires_at`,
+e.g. a reminder once its event has started), or after repeated unexpected errors (a
+bug); the `on_failed` listeners then tell the organisers.
+
+Private messages (to one person) are sealed with the instance secret while they wait:
+the text, the address and the reply context never lie in clear in the database or its
+`-wal`. Once delivered their row is deleted and the journal truncated.
 """
 
 from __future__ import annotations
@@ -21,14 +31,21 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.config import OutboxConfig
+from bot.logs import log_failure
 from bot.message import Channel, Outgoing, ReplyKind
+from bot.sealing import InstanceSecret, Unreadable, open_json, seal_json
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
 IDLE_CHECK_SECONDS = 30.0
+# A burst of private deliveries is followed by one journal truncation, this much later.
+JOURNAL_WIPE_DELAY_SECONDS = 0.2
+SEAL_PURPOSE = b"relais-outbox"
+EXPIRED_REASON = "plus utile : l'heure limite est passée avant que le message puisse partir"
 
 DeliveredListener = Callable[[Outgoing, str | None], Awaitable[None]]
+FailedListener = Callable[[Outgoing, "PermanentDeliveryError"], Awaitable[None]]
 
 
 class TransientDeliveryError(Exception):
@@ -47,11 +64,15 @@ class TransientDeliveryError(Exception):
 
 
 class PermanentDeliveryError(Exception):
-    """Retrying cannot help (message refused, room gone). The reason is logged."""
+    """Retrying cannot help (message refused, room gone). The reason is logged.
 
-    def __init__(self, reason: str) -> None:
+    `organisers_told` is True when the transport already told the organisers itself.
+    """
+
+    def __init__(self, reason: str, *, organisers_told: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.organisers_told = organisers_told
 
 
 class Transport(Protocol):
@@ -71,11 +92,13 @@ class OutgoingDraft:
     key: str | None = None
     in_reply_to: str | None = None
     reply_context: dict[str, Any] | None = None
+    # After this instant (epoch seconds) the message is no longer worth sending.
+    expires_at: float | None = None
 
 
 _COLUMNS = (
     "id, key, transport, channel_id, is_direct, channel_group, kind, text, in_reply_to,"
-    " reply_context, attempts, next_attempt_at"
+    " reply_context, attempts, faults, next_attempt_at, expires_at, sealed"
 )
 
 
@@ -87,16 +110,20 @@ class Outbox:
         *,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        secret: InstanceSecret | None = None,
     ) -> None:
         self._store = store
         self._config = config
         self._clock = clock
         self._rng = rng or random.Random()
+        self._secret = secret or InstanceSecret(store)
         self._transports: dict[str, Transport] = {}
         self._listeners: list[tuple[str, DeliveredListener]] = []
+        self._failed_listeners: list[FailedListener] = []
         self._wake = asyncio.Event()
         self._busy: dict[str, asyncio.Task[None]] = {}
         self._worker: asyncio.Task[None] | None = None
+        self._journal_wipe: asyncio.Task[None] | None = None
         self._missing_logged: set[str] = set()
 
     # -- wiring ----------------------------------------------------------------------
@@ -108,6 +135,22 @@ class Outbox:
         """Call `listener` after delivery of every message whose key starts with the prefix."""
         self._listeners.append((key_prefix, listener))
 
+    def on_failed(self, listener: FailedListener) -> None:
+        """Call `listener` when a message is given up (with the item as it was)."""
+        self._failed_listeners.append(listener)
+
+    async def transport_back(self, transport: str) -> int:
+        """The transport reached its server again: retry its waiting messages now rather
+        than at the end of their backoff. Rate-limited rows keep their server-given wait."""
+        changed = await self._store.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND transport = ?"
+            " AND next_attempt_at > ? AND attempts > 0",
+            (self._clock(), transport, self._clock()),
+        )
+        if changed:
+            self._wake.set()
+        return changed
+
     # -- recording ---------------------------------------------------------------------
     async def enqueue(self, draft: OutgoingDraft) -> int:
         ids = await self.enqueue_many([draft])
@@ -117,26 +160,22 @@ class Outbox:
         """Record messages in one transaction. A key already recorded is not added again."""
         now = self._clock()
         ids: list[int] = []
+        drafts = list(drafts)
+        box = (
+            await self._secret.box(SEAL_PURPOSE)
+            if any(d.channel.is_direct for d in drafts)
+            else None
+        )
         async with self._store.transaction() as db:
             for draft in drafts:
                 key = draft.key or f"relais-{uuid.uuid4().hex}"
+                values = _row_values(draft, box)
                 cursor = await db.execute(
                     "INSERT INTO outbox (key, transport, channel_id, is_direct, channel_group,"
-                    " kind, text, in_reply_to, reply_context, next_attempt_at, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-                    (
-                        key,
-                        draft.channel.transport,
-                        draft.channel.id,
-                        int(draft.channel.is_direct),
-                        draft.channel.group,
-                        str(draft.kind),
-                        draft.text,
-                        draft.in_reply_to,
-                        json.dumps(draft.reply_context or {}),
-                        now,
-                        now,
-                    ),
+                    " kind, text, in_reply_to, reply_context, sealed, expires_at,"
+                    " next_attempt_at, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                    (key, *values, draft.expires_at, now, now),
                 )
                 if cursor.rowcount:
                     ids.append(int(cursor.lastrowid or 0))
@@ -161,6 +200,11 @@ class Outbox:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._busy.clear()
+        wipe, self._journal_wipe = self._journal_wipe, None
+        if wipe is not None:  # a private row was just deleted: wipe now, not later
+            wipe.cancel()
+            await asyncio.gather(wipe, return_exceptions=True)
+            await self._store.truncate_journal()
 
     async def drain(self, limit_seconds: float = 30.0) -> bool:
         """Wait until nothing is due now and no delivery is running. True if reached."""
@@ -187,8 +231,8 @@ class Outbox:
                 next_due = await self._dispatch_due()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("outbox dispatch failed; retrying in 5 s")
+            except Exception as exc:
+                log_failure(logger, "outbox dispatch (retrying in 5 s)", exc)
                 next_due = self._clock() + 5
             # Look again at least every IDLE_CHECK_SECONDS: another process (e.g.
             # `relais agenda import`) may have recorded messages without waking us.
@@ -206,8 +250,14 @@ class Outbox:
         heads: dict[str, list[Outgoing]] = {}
         blocked: set[str] = set()
         next_due: float | None = None
+        box = await self._secret.box(SEAL_PURPOSE) if any(r["sealed"] for r in rows) else None
         for row in rows:
-            channel_key = f"{row['transport']}:{row['channel_id']}"
+            try:
+                item = _to_outgoing(row, box)
+            except Unreadable:
+                await self._give_up_unreadable(int(row["id"]))
+                continue
+            channel_key = item.channel.key
             if channel_key in blocked or channel_key in self._busy:
                 continue
             if row["transport"] not in self._transports:
@@ -223,7 +273,7 @@ class Outbox:
                 due = float(row["next_attempt_at"])
                 next_due = due if next_due is None else min(next_due, due)
                 continue
-            heads.setdefault(channel_key, []).append(_to_outgoing(row))
+            heads.setdefault(channel_key, []).append(item)
         for channel_key, items in heads.items():
             task = asyncio.create_task(self._deliver_channel(channel_key, items))
             self._busy[channel_key] = task
@@ -240,6 +290,9 @@ class Outbox:
 
     async def _deliver_one(self, item: Outgoing) -> bool:
         """Deliver; return False when the channel must wait (a retry is scheduled)."""
+        if item.expires_at is not None and item.expires_at <= self._clock():
+            await self._give_up(item, PermanentDeliveryError(EXPIRED_REASON))
+            return True
         transport = self._transports[item.channel.transport]
         started = time.monotonic()
         try:
@@ -247,20 +300,17 @@ class Outbox:
         except asyncio.CancelledError:
             raise
         except TransientDeliveryError as exc:
-            return await self._retry_later(item, exc.reason, exc.retry_after, exc.rate_limited)
+            return await self._retry_later(item, exc)
         except PermanentDeliveryError as exc:
-            await self._give_up(item, exc.reason)
+            await self._give_up(item, exc)
             return True
         except Exception as exc:
-            logger.exception(
-                "transport %s raised while delivering outbox #%d", item.channel.transport, item.id
-            )
-            return await self._retry_later(
-                item, f"erreur inattendue ({exc.__class__.__name__})", None, False
-            )
+            log_failure(logger, f"delivering outbox #{item.id} via {item.channel.transport}", exc)
+            return await self._after_fault(item, exc)
         if item.channel.is_direct:
             # A private conversation leaves no trace: not even who was written to, when.
             await self._store.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+            self._wipe_journal_soon()
         else:
             await self._store.execute(
                 "UPDATE outbox SET status = 'delivered', text = '', attempts = attempts + 1,"
@@ -277,8 +327,8 @@ class Outbox:
             if item.key.startswith(prefix):
                 try:
                     await listener(item, remote_id)
-                except Exception:
-                    logger.exception("delivery listener failed for outbox #%d", item.id)
+                except Exception as exc:
+                    log_failure(logger, f"delivery listener for outbox #{item.id}", exc)
         return True
 
     def backoff(self, attempts: int) -> float:
@@ -289,17 +339,31 @@ class Outbox:
         )
         return float(ceiling * self._rng.uniform(0.5, 1.0))
 
-    async def _retry_later(
-        self, item: Outgoing, reason: str, retry_after: float | None, rate_limited: bool
-    ) -> bool:
-        attempts = item.attempts if rate_limited else item.attempts + 1
-        if attempts >= self._config.max_attempts:
-            await self._give_up(item, reason, attempts)
+    async def _retry_later(self, item: Outgoing, exc: TransientDeliveryError) -> bool:
+        """A transient failure: wait and try again, however long it takes."""
+        attempts = item.attempts if exc.rate_limited else item.attempts + 1
+        delay = exc.retry_after if exc.retry_after is not None else self.backoff(attempts)
+        await self._schedule_retry(item, attempts, item.faults, delay, exc.reason)
+        return False
+
+    async def _after_fault(self, item: Outgoing, exc: Exception) -> bool:
+        """An unexpected error (a bug, not the network): retried, but not forever."""
+        reason = f"erreur inattendue ({exc.__class__.__name__})"
+        faults = item.faults + 1
+        if faults >= self._config.max_attempts:
+            await self._give_up(item, PermanentDeliveryError(reason), faults)
             return True
-        delay = retry_after if retry_after is not None else self.backoff(attempts)
+        attempts = item.attempts + 1
+        await self._schedule_retry(item, attempts, faults, self.backoff(attempts), reason)
+        return False
+
+    async def _schedule_retry(
+        self, item: Outgoing, attempts: int, faults: int, delay: float, reason: str
+    ) -> None:
         await self._store.execute(
-            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-            (attempts, self._clock() + delay, reason, item.id),
+            "UPDATE outbox SET attempts = ?, faults = ?, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ?",
+            (attempts, faults, self._clock() + delay, reason, item.id),
         )
         logger.info(
             "outbox #%d via %s: retry in %.2f s (attempt %d, %s)",
@@ -309,27 +373,59 @@ class Outbox:
             attempts,
             reason,
         )
-        return False
 
-    async def _give_up(self, item: Outgoing, reason: str, attempts: int | None = None) -> None:
+    async def _give_up(
+        self, item: Outgoing, error: PermanentDeliveryError, faults: int | None = None
+    ) -> None:
+        tries = item.attempts + 1
         await self._store.execute(
-            "UPDATE outbox SET status = 'failed', text = '', attempts = ?, done_at = ?,"
-            " last_error = ?, channel_id = CASE WHEN is_direct THEN '' ELSE channel_id END,"
+            "UPDATE outbox SET status = 'failed', text = '', sealed = NULL, attempts = ?,"
+            " faults = ?, done_at = ?, last_error = ?,"
+            " channel_id = CASE WHEN is_direct THEN '' ELSE channel_id END,"
+            " in_reply_to = CASE WHEN is_direct THEN NULL ELSE in_reply_to END,"
             " reply_context = '{}' WHERE id = ?",
             (
-                attempts if attempts is not None else item.attempts + 1,
+                tries,
+                item.faults if faults is None else faults,
                 self._clock(),
-                reason,
+                error.reason,
                 item.id,
             ),
         )
+        if item.channel.is_direct:
+            self._wipe_journal_soon()
         logger.warning(
             "outbox #%d via %s given up after %d attempt(s): %s",
             item.id,
             item.channel.transport,
-            attempts if attempts is not None else item.attempts + 1,
-            reason,
+            tries,
+            error.reason,
         )
+        for listener in self._failed_listeners:
+            try:
+                await listener(item, error)
+            except Exception as exc:
+                log_failure(logger, f"failure listener for outbox #{item.id}", exc)
+
+    async def _give_up_unreadable(self, row_id: int) -> None:
+        """A sealed row this instance cannot open (its secret changed): nothing to send."""
+        await self._store.execute(
+            "UPDATE outbox SET status = 'failed', sealed = NULL, done_at = ?, last_error = ?"
+            " WHERE id = ?",
+            (self._clock(), "message privé illisible (secret de l'instance changé)", row_id),
+        )
+        logger.warning("outbox #%d given up: sealed with another instance secret", row_id)
+
+    def _wipe_journal_soon(self) -> None:
+        """Truncate the `-wal` shortly after private rows go: older copies of their pages
+        (sealed, but still: who was written to) do not linger in the journal."""
+        if self._journal_wipe is None or self._journal_wipe.done():
+            self._journal_wipe = asyncio.create_task(self._wipe_journal(), name="outbox-wal-wipe")
+
+    async def _wipe_journal(self) -> None:
+        await asyncio.sleep(JOURNAL_WIPE_DELAY_SECONDS)
+        self._journal_wipe = None
+        await self._store.truncate_journal()
 
     # -- reading -----------------------------------------------------------------------
     async def status(self, key: str) -> dict[str, Any] | None:
@@ -347,7 +443,8 @@ class Outbox:
         the `on_delivered` listeners run as usual, so the caller can take it back.
         """
         changed = await self._store.execute(
-            "UPDATE outbox SET status = 'failed', text = '', done_at = ?, last_error = ?"
+            "UPDATE outbox SET status = 'failed', text = '', sealed = NULL, done_at = ?,"
+            " last_error = ?, channel_id = CASE WHEN is_direct THEN '' ELSE channel_id END"
             " WHERE key = ? AND status = 'pending'",
             (self._clock(), reason, key),
         )
@@ -361,19 +458,51 @@ class Outbox:
         )
 
 
-def _to_outgoing(row: Any) -> Outgoing:
+def _row_values(draft: OutgoingDraft, box: Any) -> tuple[Any, ...]:
+    """(transport, channel_id, is_direct, group, kind, text, in_reply_to, context, sealed):
+    a private message keeps only its transport in clear; the rest is sealed."""
+    context = draft.reply_context or {}
+    if draft.channel.is_direct:
+        sealed = seal_json(
+            box,
+            {"c": draft.channel.id, "t": draft.text, "i": draft.in_reply_to, "r": context},
+        )
+        return (draft.channel.transport, "", 1, None, str(draft.kind), "", None, "{}", sealed)
+    return (
+        draft.channel.transport,
+        draft.channel.id,
+        0,
+        draft.channel.group,
+        str(draft.kind),
+        draft.text,
+        draft.in_reply_to,
+        json.dumps(context),
+        None,
+    )
+
+
+def _to_outgoing(row: Any, box: Any = None) -> Outgoing:
+    channel_id, text = str(row["channel_id"]), str(row["text"])
+    in_reply_to, context = row["in_reply_to"], json.loads(row["reply_context"] or "{}")
+    if row["sealed"] is not None:
+        if box is None:
+            raise Unreadable("no key")
+        opened = open_json(box, bytes(row["sealed"]))
+        channel_id, text, in_reply_to, context = opened["c"], opened["t"], opened["i"], opened["r"]
     return Outgoing(
         id=int(row["id"]),
         key=str(row["key"]),
         channel=Channel(
             transport=str(row["transport"]),
-            id=str(row["channel_id"]),
+            id=channel_id,
             is_direct=bool(row["is_direct"]),
             group=row["channel_group"],
         ),
-        text=str(row["text"]),
+        text=text,
         kind=ReplyKind(row["kind"]),
-        in_reply_to=row["in_reply_to"],
-        reply_context=json.loads(row["reply_context"] or "{}"),
+        in_reply_to=in_reply_to,
+        reply_context=context,
         attempts=int(row["attempts"]),
+        faults=int(row["faults"]),
+        expires_at=row["expires_at"],
     )

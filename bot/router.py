@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import logging
 import time
-import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from bot import texts
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState
 from bot.flood import FloodLimiter, FloodVerdict
+from bot.logs import log_failure
 from bot.message import Message, Reply, Role, Sender
 from bot.outbox import OutgoingDraft
 from bot.text import is_help_request, normalize
@@ -322,6 +322,4 @@ def _with_role(message: Message, role: Role) -> Message:
 
 
 def _log_failure(what: str, exc: BaseException) -> None:
-    """Log the traceback frames and the exception type, never its message (may hold user text)."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("%s failed with %s\n%s", what, exc.__class__.__name__, frames.rstrip())
+    log_failure(logger, what, exc)

@@ -182,6 +182,19 @@ class Store:
             await cursor.close()
         return row
 
+    async def truncate_journal(self) -> bool:
+        """Checkpoint the WAL and truncate it to zero bytes.
+
+        SQLite's secure_delete zeroes deleted content in the database pages, but older
+        copies of those pages stay in the `-wal` file until it is overwritten. Called after
+        private rows are deleted. False when a reader blocked it (a later call retries).
+        """
+        row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = row is not None and int(row[0]) != 0
+        if busy:
+            logger.info("journal truncation postponed: database busy")
+        return not busy
+
     # -- small key/value state (sync tokens, last seen ids) ----------------------------
     async def get_state(self, key: str) -> str | None:
         row = await self.fetchone("SELECT value FROM kv_state WHERE key = ?", (key,))

@@ -8,6 +8,11 @@ from collections.abc import Sequence
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s'-]")
+# The characters Markdown gives a meaning to (Python-Markdown's backslash escapes;
+# '>' is left out: replies are HTML-escaped before Markdown, so it never quotes).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~])")
+QUOTE_LIMIT = 60
 
 YES = frozenset(
     {
@@ -205,3 +210,21 @@ def parse_choice(text: str, options: Sequence[str]) -> int | None:
 
 def numbered(options: Sequence[str]) -> str:
     return "\n".join(f"{i}. {option}" for i, option in enumerate(options, start=1))
+
+
+def escape_markdown(text: str) -> str:
+    """Text a person typed, made inert inside a Markdown reply (no link, no emphasis)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def unescape_markdown(text: str) -> str:
+    """What a plain-text rendering shows for escaped characters: the characters."""
+    return _MARKDOWN_ESCAPED.sub(r"\1", text)
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A short excerpt of what a person typed, on one line and escaped, to echo it back."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return escape_markdown(flat)

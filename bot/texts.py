@@ -63,3 +63,12 @@ def subcommand_menu(prefix: str, command: Command) -> str:
     lines = [f"{prefix}{command.name} : {command.summary}", ""]
     lines += [f"- {sub.usage(prefix, command)} : {sub.summary}" for sub in command.subcommands]
     return "\n".join(lines)
+
+
+NOT_DELIVERED = (
+    "Un message n'a pas pu partir {where} : {reason}.\n"
+    "Début du message : « {excerpt} »\n"
+    "Il ne sera pas renvoyé tout seul : si besoin, relancez-le."
+)
+NOT_DELIVERED_WHERE_MASTODON = "sur Mastodon"
+NOT_DELIVERED_WHERE_ROOM = "dans le salon {room}"

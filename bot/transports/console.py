@@ -11,12 +11,16 @@ import asyncio
 import re
 import sys
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.message import Channel, Message, Outgoing, ReplyKind, Role, Sender
+from bot.text import unescape_markdown
 from bot.transports import console_texts as texts
+
+DELIVERED_MEMORY = 1000
 
 NAME = "console"
 _MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -42,13 +46,16 @@ class ConsoleTransport:
         self.user = "vous"
         self.role = Role.MEMBER
         self.room: str | None = None  # None: direct conversation with the bot
-        self._delivered: set[str] = set()
+        # Keys delivered by this process (idempotency); bounded, the outbox dedups too.
+        self._delivered: OrderedDict[str, None] = OrderedDict()
 
     # -- outgoing ----------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:
         if item.key in self._delivered:  # idempotency within this process
             return item.key
-        self._delivered.add(item.key)
+        self._delivered[item.key] = None
+        if len(self._delivered) > DELIVERED_MEMORY:
+            self._delivered.popitem(last=False)
         if item.kind is ReplyKind.RETRACTION:
             self._stdout.write(texts.RETRACTED.format(reason=item.text) + "\n\n")
             self._stdout.flush()
@@ -58,7 +65,7 @@ class ConsoleTransport:
             where = texts.ELSEWHERE.format(where=_describe(item.channel))
         elif item.kind is ReplyKind.ANNOUNCEMENT:
             where = texts.ANNOUNCEMENT
-        body = _MARKDOWN_BOLD.sub(r"\1", item.text)
+        body = unescape_markdown(_MARKDOWN_BOLD.sub(r"\1", item.text))
         head = "relais> " if self.interactive else ""
         self._stdout.write(f"{where}{head}{body}\n\n")
         self._stdout.flush()

@@ -257,7 +257,9 @@ class Poster:
             )
             day = self._now().strftime("%Y-%m-%d")
             await self._notify(item, texts.TOKEN_REFUSED.format(status=exc.status), f"token-{day}")
-            return PermanentDeliveryError(f"Mastodon refused the access token (HTTP {exc.status})")
+            return PermanentDeliveryError(
+                f"Mastodon refused the access token (HTTP {exc.status})", organisers_told=True
+            )
         reason = exc.reason
         logger.warning("Mastodon refused outbox #%d (HTTP %s): %s", item.id, exc.status, reason)
         if item.channel.id == MASTODON_ANNOUNCE_ID:
@@ -270,7 +272,9 @@ class Poster:
         else:
             text = texts.REFUSED_ANSWER.format(reason=reason)
         await self._notify(item, text, f"refused-{item.key}")
-        return PermanentDeliveryError(f"Mastodon refused the post (HTTP {exc.status}): {reason}")
+        return PermanentDeliveryError(
+            f"Mastodon refused the post (HTTP {exc.status}): {reason}", organisers_told=True
+        )
 
     async def _notify(self, item: Outgoing, text: str, key: str) -> None:
         """A French notice in the organisers' room of the item's group (or of every group)."""

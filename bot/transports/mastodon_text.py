@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from bot.text import unescape_markdown
+
 RESERVED_PER_URL = 23
 MIN_CHUNK = 20
 
@@ -23,7 +25,6 @@ _CODE = re.compile(r"`([^`\n]+)`")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)")
 _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 _STAR_BULLET = re.compile(r"^(\s*)[*+]\s+", re.MULTILINE)
-_ESCAPED = re.compile(r"\\([*_`\[\]#\\])")
 _SENTENCE_END = re.compile(r"[.!?…»)]\s")
 
 
@@ -76,7 +77,7 @@ def markdown_to_plain(text: str) -> str:
     text = _CODE.sub(r"\1", text)
     text = _HEADING.sub("", text)
     text = _STAR_BULLET.sub(r"\1- ", text)
-    text = _ESCAPED.sub(r"\1", text)
+    text = unescape_markdown(text)
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 

@@ -37,6 +37,7 @@ from nio.exceptions import LocalProtocolError
 
 from bot.config import Config, MatrixConfig
 from bot.context import Services
+from bot.logs import log_failure
 from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Sender
 from bot.outbox import OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
 from bot.transports import matrix_texts as texts
@@ -252,8 +253,8 @@ class MatrixTransport:
         )
         try:
             await handle(message)
-        except Exception:
-            logger.exception("routing a Matrix message failed")
+        except Exception as exc:
+            log_failure(logger, "routing a Matrix message", exc)
 
     async def _on_structured(self, room_id: str, event: UnknownEvent) -> None:
         """Custom event types (e.g. calls between Relais instances) go to their feature."""
@@ -274,8 +275,8 @@ class MatrixTransport:
         )
         try:
             await handler(inbound)
-        except Exception:
-            logger.exception("handling a %s event failed", event.type)
+        except Exception as exc:
+            log_failure(logger, f"handling a {event.type} event", exc)
 
     async def _first_time(self, event_id: str) -> bool:
         inserted = await self._services.store.execute(

@@ -9,6 +9,8 @@ from typing import Any
 import markdown
 import nh3
 
+from bot.text import unescape_markdown
+
 # A Matrix event may hold 64 KiB; phones are happier with much less. Longer answers are
 # split at paragraph boundaries into several messages.
 MAX_BODY_CHARS = 6000
@@ -51,7 +53,7 @@ def to_html(text: str) -> str:
 
 
 def to_plain(text: str) -> str:
-    return _BOLD.sub(r"\1", text)
+    return unescape_markdown(_BOLD.sub(r"\1", text))
 
 
 def split_text(text: str, limit: int = MAX_BODY_CHARS) -> list[str]:

@@ -8,7 +8,6 @@ import logging
 from bot.config import ConfigSection
 from bot.context import Services
 from bot.feature import Feature
-from bot.message import Outgoing
 from bot.router import Router
 from bot.scheduler import Scheduler
 from commands.temoignage import records, service
@@ -33,12 +32,6 @@ class TemoignageFeature(Feature):
         services.conversations.register(flow)
         for command in Handlers(flow).commands():
             router.register(command)
-
-        async def wipe_after_delivery(item: Outgoing, remote_id: str | None) -> None:
-            # The outbox has just blanked the text (a code or an anonymised story).
-            await records.wipe_journal(services.store)
-
-        services.outbox.on_delivered(service.PRIVATE_KEY_PREFIX, wipe_after_delivery)
 
         async def purge() -> None:
             await service.purge_expired(services, config)

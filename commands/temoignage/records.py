@@ -145,16 +145,5 @@ async def all_sealed(store: Store) -> list[SealedRecord]:
 
 
 async def wipe_journal(store: Store) -> bool:
-    """Checkpoint the WAL and truncate it to zero bytes.
-
-    SQLite's secure_delete zeroes deleted content in the database pages, but older
-    copies of those pages stay in the -wal file until it is overwritten. After a reply
-    that carried a code or an anonymised preview is blanked, and after a testimony is
-    deleted, this removes those copies. Returns False when a reader blocked it (the
-    hourly purge tries again).
-    """
-    row = await store.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
-    busy = row is not None and int(row[0]) != 0
-    if busy:
-        logger.info("testimony journal wipe postponed: database busy")
-    return not busy
+    """Remove older copies of deleted testimony pages from the `-wal` (see Store)."""
+    return await store.truncate_journal()

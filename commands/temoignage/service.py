@@ -21,8 +21,8 @@ from commands.temoignage.settings import TemoignagesConfig
 logger = logging.getLogger(__name__)
 
 PAYLOAD_VERSION = 1
-# Outgoing messages that carry a code or an anonymised text: after their delivery the
-# outbox blanks the text, then the feature wipes the WAL copies (see records.wipe_journal).
+# Outgoing messages that carry a code or an anonymised text (private: the outbox seals
+# them while they wait, deletes them once delivered and truncates the WAL).
 PRIVATE_KEY_PREFIX = "temoignage-prive-"
 NOTICE_KEY_PREFIX = "temoignage-avis-"
 MAX_CODE_DRAWS = 5

@@ -13,6 +13,7 @@ from bot.config import OutboxConfig
 from bot.core_schema import CORE_MIGRATIONS
 from bot.message import Channel, Outgoing
 from bot.outbox import (
+    EXPIRED_REASON,
     Outbox,
     OutgoingDraft,
     PermanentDeliveryError,
@@ -131,30 +132,133 @@ async def test_transient_failures_are_retried_with_backoff(tmp_path: Path) -> No
     await store.close()
 
 
-async def test_gives_up_after_max_attempts_with_logged_reason(
+async def test_transient_failures_never_use_a_message_up(tmp_path: Path) -> None:
+    # A server down for a long time: many more transient failures than max_attempts.
+    store = await open_store(tmp_path / "db.sqlite3")
+    outage = [FAST.max_attempts * 5]
+
+    def down(item: Outgoing) -> None:
+        if outage[0] > 0:
+            outage[0] -= 1
+            raise TransientDeliveryError("réseau (ClientConnectorError)")
+
+    transport = RecordingTransport(fail=down)
+    outbox = Outbox(store, FAST)
+    outbox.register_transport(transport)
+    outbox.start()
+    await outbox.enqueue(OutgoingDraft(ROOM, "rappel : réunion ce soir"))
+    for _ in range(400):
+        await outbox.drain(1)
+        if transport.sent:
+            break
+        await asyncio.sleep(0.02)
+    await outbox.stop()
+    assert transport.texts() == ["rappel : réunion ce soir"]
+    assert transport.calls == FAST.max_attempts * 5 + 1
+    row = await store.fetchone("SELECT status, faults FROM outbox")
+    assert row is not None and tuple(row) == ("delivered", 0)
+    await store.close()
+
+
+async def test_unexpected_errors_give_up_after_max_attempts_with_logged_reason(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     store = await open_store(tmp_path / "db.sqlite3")
 
-    def always(item: Outgoing) -> None:
-        raise TransientDeliveryError("délai dépassé")
+    secret = "texte privé qui ne doit pas être journalisé"
 
-    transport = RecordingTransport(fail=always)
+    def bug(item: Outgoing) -> None:
+        raise RuntimeError(secret)  # the exception's message must not reach the log
+
+    transport = RecordingTransport(fail=bug)
     outbox = Outbox(store, FAST)
+    failed: list[tuple[str, str]] = []
+
+    async def listener(item: Outgoing, error: PermanentDeliveryError) -> None:
+        failed.append((item.text, error.reason))
+
+    outbox.on_failed(listener)
     outbox.register_transport(transport)
     outbox.start()
-    await outbox.enqueue(OutgoingDraft(ROOM, "texte privé qui ne doit pas être journalisé"))
+    await outbox.enqueue(OutgoingDraft(ROOM, "annonce du groupe"))
+    row = None
     for _ in range(300):
         await outbox.drain(1)
-        row = await store.fetchone("SELECT status, attempts, last_error FROM outbox")
+        row = await store.fetchone("SELECT status, faults, last_error, text FROM outbox")
         if row is not None and row["status"] == "failed":
             break
+        await asyncio.sleep(0.02)
     await outbox.stop()
-    assert row is not None and tuple(row) == ("failed", FAST.max_attempts, "délai dépassé")
+    reason = "erreur inattendue (RuntimeError)"
+    assert row is not None and tuple(row) == ("failed", FAST.max_attempts, reason, "")
     assert transport.calls == FAST.max_attempts
-    assert "given up after 4 attempt(s): délai dépassé" in caplog.text
+    assert failed == [("annonce du groupe", reason)]  # the listener sees the item as it was
+    assert f"given up after 4 attempt(s): {reason}" in caplog.text
     assert "texte privé" not in caplog.text
+    await store.close()
+
+
+async def test_a_message_no_longer_useful_is_given_up_not_sent(tmp_path: Path) -> None:
+    now = [1_000_000.0]
+    store = await open_store(tmp_path / "db.sqlite3")
+
+    def down(item: Outgoing) -> None:
+        raise TransientDeliveryError("erreur du serveur (502)")
+
+    transport = RecordingTransport(fail=down)
+    outbox = Outbox(store, FAST, clock=lambda: now[0])
+    failed: list[str] = []
+
+    async def listener(item: Outgoing, error: PermanentDeliveryError) -> None:
+        failed.append(error.reason)
+
+    outbox.on_failed(listener)
+    outbox.register_transport(transport)
+    await outbox.enqueue(
+        OutgoingDraft(ROOM, "rappel : la réunion commence", expires_at=now[0] + 600)
+    )
+    outbox.start()
+    await outbox.drain(0.3)  # tried, failed transiently: still waiting
+    assert transport.calls >= 1 and not failed
+    now[0] += 601  # the server came back only after the event started
+    transport.fail = None
+    for _ in range(100):
+        await outbox.drain(0.2)
+        if failed:
+            break
+    await outbox.stop()
+    assert transport.sent == []
+    assert failed == [EXPIRED_REASON]
+    row = await store.fetchone("SELECT status, text FROM outbox")
+    assert row is not None and tuple(row) == ("failed", "")
+    await store.close()
+
+
+async def test_transport_back_retries_waiting_messages_at_once(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+    slow = OutboxConfig(max_attempts=4, base_delay_seconds=600, max_delay_seconds=600)
+    down = [True]
+
+    def fail(item: Outgoing) -> None:
+        if down[0]:
+            raise TransientDeliveryError("réseau (OSError)")
+
+    transport = RecordingTransport(fail=fail)
+    outbox = Outbox(store, slow)
+    outbox.register_transport(transport)
+    outbox.start()
+    await outbox.enqueue(OutgoingDraft(ROOM, "appel"))
+    await outbox.drain(0.3)
+    assert transport.calls == 1  # next try in 5 to 10 minutes
+    down[0] = False
+    assert await outbox.transport_back("test") == 1
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if transport.sent:
+            break
+    await outbox.stop()
+    assert transport.texts() == ["appel"]
     await store.close()
 
 
@@ -234,6 +338,39 @@ async def test_private_messages_leave_no_row_once_delivered(tmp_path: Path) -> N
     rows = await store.fetchall("SELECT channel_id, status FROM outbox")
     assert [tuple(r) for r in rows] == [("!room:x", "delivered")]
     assert transport.texts() == ["privé", "public"]
+    await store.close()
+
+
+async def test_private_messages_waiting_are_sealed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = await open_store(path)
+    outbox = Outbox(store, FAST)  # no transport registered: the message waits
+    person = Channel("test", "@bea-secret:x", is_direct=True)
+    await outbox.enqueue(
+        OutgoingDraft(
+            person,
+            "Votre code : K7QM-3XHD-9PRT",
+            in_reply_to="$question-event",
+            reply_context={"acct": "bea-secret@x"},
+        )
+    )
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("db."))
+    for marker in (b"K7QM", b"bea-secret", b"$question-event"):
+        assert marker not in raw
+    # The bot itself still reads it, and delivers it as it was written.
+    transport = RecordingTransport()
+    outbox.register_transport(transport)
+    outbox.start()
+    assert await outbox.drain(5)
+    await outbox.stop()
+    (sent,) = transport.sent
+    assert (sent.channel, sent.text, sent.in_reply_to) == (
+        person,
+        "Votre code : K7QM-3XHD-9PRT",
+        "$question-event",
+    )
+    assert sent.reply_context == {"acct": "bea-secret@x"}
+    assert await store.fetchall("SELECT * FROM outbox") == []
     await store.close()
 
 
