@@ -311,3 +311,25 @@ def test_very_long_input_is_handled() -> None:
     out = scrub(text)
     assert out.startswith("Madame [nom], [téléphone], [adresse]. ")
     assert out.endswith("[identifiant]")
+
+
+# Hostile inputs of 64 KB: identifier words and digits, and one huge word. Each pattern is
+# bounded, so this takes a few hundredths of a second; the output is checked instead of
+# the time, which would make the test flaky on a busy machine.
+_64K = 64 * 1024
+_NUMERO_THEN_DIGITS = "numéro " * 5000
+_HOSTILE_64K: list[tuple[str, str]] = [
+    (
+        _NUMERO_THEN_DIGITS + "1" * (_64K - len(_NUMERO_THEN_DIGITS)),
+        _NUMERO_THEN_DIGITS + "[identifiant]",
+    ),
+    ("7" * _64K, "[identifiant]"),
+    (("numéro1234567" * _64K)[:_64K], ("numéro1234567" * _64K)[:_64K]),
+    (("n° CAF c'est le 12 " * _64K)[:_64K], ("n° CAF c'est le 12 " * _64K)[:_64K]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _HOSTILE_64K)
+def test_64k_hostile_input_is_scrubbed(text: str, expected: str) -> None:
+    assert len(text) == _64K
+    assert scrub(text) == expected
