@@ -155,10 +155,15 @@ def _nir_month_ok(month: int) -> bool:
     return 1 <= month <= 12 or month == 20 or 30 <= month <= 42 or month >= 50
 
 
+def is_nir(value: str) -> bool:
+    """Whether value, separators aside, has the shape of a social-security number."""
+    compact = _NIR_SEPARATORS_RE.sub("", value).upper()
+    return _NIR_COMPACT_RE.fullmatch(compact) is not None and _nir_month_ok(int(compact[3:5]))
+
+
 def find_nirs(text: str) -> Iterator[Finding]:
     for m in _NIR_CANDIDATE_RE.finditer(text):
-        compact = _NIR_SEPARATORS_RE.sub("", m.group()).upper()
-        if _NIR_COMPACT_RE.fullmatch(compact) and _nir_month_ok(int(compact[3:5])):
+        if is_nir(m.group()):
             yield Finding(NIR, m.start(), m.end())
 
 

@@ -3,6 +3,12 @@
 A CAF or France Travail number has no shape of its own (seven digits, seven digits and a
 letter…), so it is only recognised after the words that announce it. Only the value is
 replaced: "n° CAF : [identifiant]" keeps the sentence readable.
+
+The words here are explicit ("numéro allocataire", "identifiant", "matricule"), so three
+digits are enough and this detector runs before the phone one: "n° CAF 0612345678" is an
+identifier. Looser announcements ("mon numéro c'est le…", "… c'est mon numéro") are in
+scrub_ids_context. The checks on the value that both share (amounts, dates, times,
+service numbers) are here.
 """
 
 from __future__ import annotations
@@ -11,17 +17,23 @@ import re
 from collections.abc import Iterator
 
 from commands.temoignage.scrub_common import IDENTIFIER, NIR, Finding, spaced
+from commands.temoignage.scrub_contacts import is_nir
 
-_NUM = spaced(r"(?:num[ée]ros?|num\.?|n~?[°º]|no\.?)")
+NUM = spaced(r"(?:num[ée]ros?|num\.?|n~?[°º]|no\.?)")
 _LINK = spaced(r"(?:~+(?:de~+la|de~*l['’]|du|des|de|d['’]|[àa]~+la|au|chez)|~*d['’])?~*")
+# Services named between the announcing words and the value: "n° CAF", "dossier MDPH".
+ORG = spaced(
+    r"(?:caf|msa|cpam|ameli|mdph|carsat|cnav|urssaf|crous|ft|imp[ôo]ts|pr[ée]fecture"
+    r"|france~*-?~*travail|p[ôo]le~*-?~*emploi)(?!\w)"
+)
 # Words that, after "numéro"/"n°", announce an identifier.
 _AFTER_NUM = spaced(
-    r"allocataire|caf|msa|cpam|agdref|dossier|matricule|[ée]trangers?|ameli"
+    r"allocataire|alloc|caf|msa|cpam|agdref|dossier|matricule|[ée]trangers?|ameli"
     r"|france~*-?~*travail|p[ôo]le~*-?~*emploi|demandeu(?:r|se)~+d['’]emploi|inscription"
     r"|identifiant|client|adh[ée]rent|contrat|passeport|titre~+de~+s[ée]jour"
     r"|r[ée]c[ée]piss[ée]|carte~+(?:vitale|d['’]identit[ée]|de~+s[ée]jour)|cni|fiscal"
     r"|compte|rib|siret|siren|r[ée]f[ée]rence|t[ée]l[ée]d[ée]clarant|ine|badge"
-    r"|permis(?:~+de~+conduire)?"
+    r"|permis(?:~+de~+conduire)?|demande|suivi|plainte|patient|retraite|pension"
 )
 # Words after which a social-security number is announced (labelled [n° sécu]).
 _SOCIAL_SECURITY = spaced(r"s[ée]cu(?:rit[ée]~+sociale)?|ss|nir|insee")
@@ -29,21 +41,29 @@ _SOCIAL_SECURITY = spaced(r"s[ée]cu(?:rit[ée]~+sociale)?|ss|nir|insee")
 _STANDALONE = spaced(
     r"identifiant(?:~+(?:france~*-?~*travail|p[ôo]le~*-?~*emploi|caf|msa|ameli|fiscal"
     r"|de~+connexion))?"
-    r"|matricule|agdref|r[ée]f[ée]rence(?:~+(?:du|de~+mon)~+dossier)?|r[ée]f\."
-    r"|(?:dossier|demande|allocataire|client|contrat|compte)~*" + _NUM
+    r"|id~+" + ORG + r"|matricule|agdref|r[ée]f[ée]rence(?:~+(?:du|de~+mon)~+dossier)?"
+    r"|r[ée]f\.?|(?:dossier|demande|allocataire|client|contrat|compte)~*" + NUM
 )
 # What may stand between the announcing words and the value: "n° CAF : ",
-# "numéro allocataire, c'est le ", "identifiant = ".
-_FILLER = spaced(r"(?:~*(?:[:=,\-–]|est\b|c['’]est\b|le\b|" + _NUM + r")){0,4}~*")
+# "numéro allocataire CAF est le ", "identifiant pour france travail c ", "n° alloc... ".
+FILLER = spaced(
+    r"(?:~*(?:[:=,\-–]|\.{2,}|…|(?:est|c['’]est|cest|c|le)(?!\w)|"
+    + NUM
+    + r"|"
+    + ORG
+    + r"|(?:pour|[àa]|au|chez|de|du|d['’]|sur)~*(?:(?:la|le|l['’])~*)?"
+    + ORG
+    + r")){0,6}~*"
+)
 # The value: starts with a token holding a digit; digit groups may follow ("123 456 7").
-_VALUE = spaced(
+VALUE = spaced(
     r"(?=[A-Za-z0-9\-/]{0,40}[0-9])[A-Za-z0-9][A-Za-z0-9\-/]{0,40}"
     r"(?:(?:~|\.)[0-9][A-Za-z0-9\-/]{0,40}){0,6}"
 )
 
 _INTRODUCED_ID_RE = re.compile(
     r"(?<![\w])(?:"
-    + _NUM
+    + NUM
     + _LINK
     + r"(?:(?P<nir>"
     + _SOCIAL_SECURITY
@@ -52,20 +72,54 @@ _INTRODUCED_ID_RE = re.compile(
     + r")|"
     + _STANDALONE
     + r")(?:(?<=\w)(?!\w)|(?<=[.°º]))"
-    + _FILLER
+    + FILLER
     + r"(?P<value>"
-    + _VALUE
+    + VALUE
     + r")(?![\w])",
     re.IGNORECASE,
 )
-# Short public service numbers ("le numéro de la CAF, 3230") are not identifiers.
-_SERVICE_NUMBER_RE = re.compile(r"3[0-9]{3}|1[0-9]{1,2}")
+
+# --- what a value announced as an identifier cannot be ------------------------------------
+
+_SEPARATORS_RE = re.compile(spaced(r"~|[.\-/]"))
+# Short public service numbers ("le numéro de la CAF, 3230") and 08 numbers (numéros
+# verts and the like) are not identifiers.
+_SERVICE_NUMBER_RE = re.compile(r"3[0-9]{3}|1[0-9]{1,2}|08[0-9]{8}")
+# "... 1234 €", "... 245,30 euros", "... 75 %".
+_AMOUNT_AFTER_RE = re.compile(
+    spaced(r"(?:,[0-9]{1,2})?~*(?:[€$£%]|euros?(?!\w)|eur(?!\w)|balles(?!\w))"), re.IGNORECASE
+)
+_DATE_RE = re.compile(
+    spaced(
+        r"(?P<d>[0-9]{1,2})(?P<s>~|[./\-])(?P<m>[0-9]{1,2})(?P=s)(?:[0-9]{2}|[0-9]{4})"
+        r"|[0-9]{4}-(?P<iso_m>[0-9]{2})-[0-9]{2}"
+    )
+)
+_TIME_RE = re.compile(r"[0-9]{1,2}[hH](?:[0-9]{2})?")
+
+
+def plausible_id(text: str, start: int, end: int, *, min_digits: int) -> bool:
+    """Whether text[start:end], announced as an identifier, may be one."""
+    value = text[start:end]
+    if sum(c.isdigit() for c in value) < min_digits:
+        return False
+    if _SERVICE_NUMBER_RE.fullmatch(_SEPARATORS_RE.sub("", value)):
+        return False
+    if _TIME_RE.fullmatch(value) or _AMOUNT_AFTER_RE.match(text, end):
+        return False
+    date = _DATE_RE.fullmatch(value)
+    if date is None:
+        return True
+    if date.group("iso_m") is not None:
+        return not 1 <= int(date.group("iso_m")) <= 12
+    return not (1 <= int(date.group("d")) <= 31 and 1 <= int(date.group("m")) <= 12)
 
 
 def find_introduced_ids(text: str) -> Iterator[Finding]:
     for m in _INTRODUCED_ID_RE.finditer(text):
-        value = m.group("value")
-        if sum(c.isdigit() for c in value) < 3 or _SERVICE_NUMBER_RE.fullmatch(value):
+        start, end = m.span("value")
+        if not plausible_id(text, start, end, min_digits=3):
             continue
-        label = NIR if m.group("nir") else IDENTIFIER
-        yield Finding(label, m.start("value"), m.end("value"))
+        # An ameli identifier that is the social-security number is labelled as one.
+        label = NIR if m.group("nir") or is_nir(m.group("value")) else IDENTIFIER
+        yield Finding(label, start, end)
