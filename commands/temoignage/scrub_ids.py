@@ -55,11 +55,27 @@ FILLER = spaced(
     + ORG
     + r")){0,6}~*"
 )
-# The value: starts with a token holding a digit; digit groups may follow ("123 456 7").
-VALUE = spaced(
-    r"(?=[A-Za-z0-9\-/]{0,40}[0-9])[A-Za-z0-9][A-Za-z0-9\-/]{0,40}"
-    r"(?:(?:~|\.)[0-9][A-Za-z0-9\-/]{0,40}){0,6}"
-)
+
+
+def value_pattern(*, possessive: bool = False) -> str:
+    """The value: a token holding a digit; digit groups may follow ("123 456 7").
+
+    possessive: never give characters back, for a pattern where a shorter value cannot
+    help (one that must be followed by a word). It spares the backtracking at each of the
+    many places such a pattern is tried.
+    """
+    plus = "+" if possessive else ""
+    return spaced(
+        r"(?=[A-Za-z0-9\-/]{0,40}[0-9])[A-Za-z0-9][A-Za-z0-9\-/]{0,40}"
+        + plus
+        + r"(?:(?:~|\.)[0-9][A-Za-z0-9\-/]{0,40}"
+        + plus
+        + r"){0,6}"
+        + plus
+    )
+
+
+VALUE = value_pattern()
 
 _INTRODUCED_ID_RE = re.compile(
     r"(?<![\w])(?:"
@@ -96,30 +112,76 @@ _DATE_RE = re.compile(
     )
 )
 _TIME_RE = re.compile(r"[0-9]{1,2}[hH](?:[0-9]{2})?")
+_YEARS_RE = re.compile(r"(?:19|20)[0-9]{2}[\-/](?:19|20)[0-9]{2}")
+# "... 15 000 dossiers en retard": a count, not an identifier.
+_COUNTED_AFTER_RE = re.compile(
+    spaced(
+        r"~+(?:personnes|gens|dossiers|demandes|allocataires|b[ée]n[ée]ficiaires|familles"
+        r"|foyers|habitants|enfants|appels|courriers|lettres|mails|messages|plaintes|agents"
+        r"|postes|ans|mois|jours|semaines|heures|minutes|km|kilom[èe]tres|fois)(?!\w)"
+    ),
+    re.IGNORECASE,
+)
+# "code postal : 72000", "l'article L. 262-46".
+_NOT_AN_ID_BEFORE_RE = re.compile(
+    spaced(r"(?<!\w)(?:code~+postal|cp|art(?:icles?|s?\.)(?:~*[LRDA]\.?)?)~*[:=]?~*\Z"),
+    re.IGNORECASE,
+)
 
 
-def plausible_id(text: str, start: int, end: int, *, min_digits: int) -> bool:
-    """Whether text[start:end], announced as an identifier, may be one."""
+def id_value_end(text: str, start: int, end: int, *, min_digits: int) -> int | None:
+    """Where the identifier announced at text[start:end] ends, or None if it is none.
+
+    A count or an amount that the value ran into is cut off: "n° CAF 1234567 2 enfants".
+    """
+    if _AMOUNT_AFTER_RE.match(text, end) or _COUNTED_AFTER_RE.match(text, end):
+        cut = _before_quantity(text, start, end)
+        if cut is None:
+            return None
+        end = cut
     value = text[start:end]
     if sum(c.isdigit() for c in value) < min_digits:
-        return False
+        return None
     if _SERVICE_NUMBER_RE.fullmatch(_SEPARATORS_RE.sub("", value)):
-        return False
-    if _TIME_RE.fullmatch(value) or _AMOUNT_AFTER_RE.match(text, end):
-        return False
+        return None
+    if _TIME_RE.fullmatch(value) or _YEARS_RE.fullmatch(value) or _is_date(value):
+        return None
+    if _NOT_AN_ID_BEFORE_RE.search(text, max(0, start - 24), start):
+        return None
+    return end
+
+
+_GROUP_RE = re.compile(r"[^ \u00a0\u202f.]+")
+
+
+def _before_quantity(text: str, start: int, end: int) -> int | None:
+    """End of what comes before the quantity that ends text[start:end], if anything."""
+    groups = list(_GROUP_RE.finditer(text, start, end))
+    i = len(groups) - 1
+    while i >= 0 and len(groups[i].group()) == 3 and groups[i].group().isdigit():
+        i -= 1  # thousands: "12 000", "1 234 567"
+    if i >= 0 and len(groups[i].group()) < 3 and groups[i].group().isdigit():
+        i -= 1  # the leading group of a quantity: "2", "12 000"
+    if i < 0 or i == len(groups) - 1:
+        return None
+    return groups[i].end()
+
+
+def _is_date(value: str) -> bool:
     date = _DATE_RE.fullmatch(value)
     if date is None:
-        return True
+        return False
     if date.group("iso_m") is not None:
-        return not 1 <= int(date.group("iso_m")) <= 12
-    return not (1 <= int(date.group("d")) <= 31 and 1 <= int(date.group("m")) <= 12)
+        return 1 <= int(date.group("iso_m")) <= 12
+    return 1 <= int(date.group("d")) <= 31 and 1 <= int(date.group("m")) <= 12
 
 
 def find_introduced_ids(text: str) -> Iterator[Finding]:
     for m in _INTRODUCED_ID_RE.finditer(text):
-        start, end = m.span("value")
-        if not plausible_id(text, start, end, min_digits=3):
+        start = m.start("value")
+        end = id_value_end(text, start, m.end("value"), min_digits=3)
+        if end is None:
             continue
         # An ameli identifier that is the social-security number is labelled as one.
-        label = NIR if m.group("nir") or is_nir(m.group("value")) else IDENTIFIER
+        label = NIR if m.group("nir") or is_nir(text[start:end]) else IDENTIFIER
         yield Finding(label, start, end)

@@ -159,23 +159,7 @@ def test_table_is_big_enough() -> None:
 # Its expectations that the scrubber does not meet are listed here with the reason; the
 # xfail is strict, so a case that starts passing must be taken off the list.
 _NOT_YET = "identifier announced in ordinary words, not detected yet"
-BLIND_NOT_MET: dict[str, str] = {
-    "à la caf je suis le 2345678": _NOT_YET,
-    "mon numéro c'est le 1234567 à la caf": _NOT_YET,
-    "1234567 c'est mon numéro caf": _NOT_YET,
-    "cest le 2345678 mon numero": _NOT_YET,
-    "mon numéro c le 1234567 (caf)": _NOT_YET,
-    "8765432X c mon identifiant FT": _NOT_YET,
-    "jsuis inscrit a pole emploi sous le numero 4567891B depuis 2021": _NOT_YET,
-    "mon numéro d'inscription à france travail a changé, maintenant c'est 0987654C": _NOT_YET,
-    "la référence en haut de la lettre c'est 457 812 093": _NOT_YET,
-    "le numéro de dossier de bourse de ma fille c'est 2245871": _NOT_YET,
-    "mon numéro de patient à l'hôpital c'est 30012458": _NOT_YET,
-    "l'INE de mon fils c'est 0712345678K": _NOT_YET,
-    "dossier 45-778-912, allocataire 2345678": _NOT_YET,
-    "ils ont mélangé mon numéro allocataire 1234567 avec celui de mon ex, le 7654321": _NOT_YET,
-    "dossier 45-778-912, allocataire 2345678, tél 06 12 34 56 78": _NOT_YET,
-}
+BLIND_NOT_MET: dict[str, str] = {}
 
 
 def _blind_params() -> list[object]:
