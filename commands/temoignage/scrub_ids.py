@@ -7,8 +7,9 @@ replaced: "n° CAF : [identifiant]" keeps the sentence readable.
 The words here are explicit ("numéro allocataire", "identifiant", "matricule"), so three
 digits are enough and this detector runs before the phone one: "n° CAF 0612345678" is an
 identifier. Looser announcements ("mon numéro c'est le…", "… c'est mon numéro") are in
-scrub_ids_context. The checks on the value that both share (amounts, dates, times,
-service numbers) are here.
+scrub_ids_context. The checks on the value that both share are here: an amount, a
+count, a date, a time, a year range, a postal code, an article number or a short
+service number is not an identifier, even where one is announced.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ _STANDALONE = spaced(
     r"|r[ée]f\.?|(?:dossier|demande|allocataire|client|contrat|compte)~*" + NUM
 )
 # What may stand between the announcing words and the value: "n° CAF : ",
-# "numéro allocataire CAF est le ", "identifiant pour france travail c ", "n° alloc... ".
+# "numéro allocataire CAF est le ", "identifiant pour france travail c ", "n° alloc... ",
+# and the blank line between two messages: "mon numéro caf c'est" / "1234567".
 FILLER = spaced(
     r"(?:~*(?:[:=,\-–]|\.{2,}|…|(?:est|c['’]est|cest|c|le)(?!\w)|"
     + NUM
@@ -53,7 +55,7 @@ FILLER = spaced(
     + ORG
     + r"|(?:pour|[àa]|au|chez|de|du|d['’]|sur)~*(?:(?:la|le|l['’])~*)?"
     + ORG
-    + r")){0,6}~*"
+    + r")){0,6}(?:~*\n){0,2}~*"
 )
 
 

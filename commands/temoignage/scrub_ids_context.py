@@ -36,8 +36,8 @@ _AFTER_NOUN_RE = re.compile(
 _BEFORE_NOUN_RE = re.compile(
     spaced(
         r"(?<![\w])(?P<value>" + value_pattern(possessive=True) + r")(?![\w])~*[,:]?~*"
-        r"(?:(?P<link>c['’]est|cest|c|est|=)(?!\w)~*)?"
-        r"(?:(?P<poss>mon|ma|son|sa|notre|votre|leur|le|la|l['’])(?!\w)~*)?" + _NOUN + _NOUN_END
+        r"(?:(?P<link>(?:c['’]est|cest|c|est)(?!\w)|=)~*)?"
+        r"(?:(?P<poss>(?:mon|ma|son|sa|notre|votre|leur|le|la)(?!\w)|l['’])~*)?" + _NOUN + _NOUN_END
     ),
     re.IGNORECASE,
 )
@@ -51,27 +51,31 @@ _LINKED_RE = re.compile(
 # What makes a sentence be about an identifier. "[" keeps the labels out: a
 # "[identifiant]" put by an earlier pass is not a reason to take more.
 _CONTEXT_RE = re.compile(r"(?<![\w\[])(?:" + _NOUN + r"|" + ORG + r")" + _NOUN_END, re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.!?…]+(?=\s)|\n")
+# A sentence ends at a line break, or at a full stop followed by a capital letter: typed on
+# a phone, "ma caf. je suis le 2345678" is still one sentence. A question goes on into its
+# answer: "Mon numéro CAF ? C'est le 2345678."
+_SENTENCE_END_RE = re.compile(r"[.!…]+(?=\s+[A-ZÀ-ÖØ-Þ])|\n")
 # How far from the number the sentence is read, each way.
 _WINDOW = 120
 
 
 def find_ids_in_context(text: str) -> Iterator[Finding]:
     for m in _AFTER_NOUN_RE.finditer(text):
-        yield from _finding(text, m)
+        if (found := _finding(text, m)) is not None:
+            yield found
     for m in _BEFORE_NOUN_RE.finditer(text):
-        if m.group("link") or m.group("poss"):
-            yield from _finding(text, m)
+        if (m.group("link") or m.group("poss")) and (found := _finding(text, m)) is not None:
+            yield found
     for m in _LINKED_RE.finditer(text):
-        if _about_an_identifier(text, *m.span("value")):
-            yield from _finding(text, m)
+        found = _finding(text, m)
+        if found is not None and _about_an_identifier(text, found.start, found.end):
+            yield found
 
 
-def _finding(text: str, m: re.Match[str]) -> Iterator[Finding]:
+def _finding(text: str, m: re.Match[str]) -> Finding | None:
     start = m.start("value")
     end = id_value_end(text, start, m.end("value"), min_digits=_MIN_DIGITS)
-    if end is not None:
-        yield Finding(IDENTIFIER, start, end)
+    return None if end is None else Finding(IDENTIFIER, start, end)
 
 
 def _about_an_identifier(text: str, start: int, end: int) -> bool:
