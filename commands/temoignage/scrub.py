@@ -38,6 +38,7 @@ from commands.temoignage.scrub_contacts import (
     find_phones,
 )
 from commands.temoignage.scrub_ids import find_introduced_ids
+from commands.temoignage.scrub_ids_context import find_ids_in_context
 from commands.temoignage.scrub_names import find_names
 from commands.temoignage.scrub_places import find_addresses
 
@@ -81,6 +82,7 @@ _DETECTORS: tuple[_Detector, ...] = (
     find_phones,
     find_addresses,
     find_names,
+    find_ids_in_context,
     find_long_digit_runs,
 )
 

@@ -48,9 +48,14 @@ _INTL_PHONE_RE = re.compile(
 
 
 def find_phones(text: str) -> Iterator[Finding]:
-    for regex in (_FR_PHONE_RE, _INTL_PHONE_RE):
-        for m in regex.finditer(text):
-            yield Finding(PHONE, m.start(), m.end())
+    for m in _FR_PHONE_RE.finditer(text):
+        # "0712345678K": ten digits in one piece with a letter glued is an identifier
+        # (a pupil's INE), left to the identifier and long-digit detectors.
+        if not m.group("sep") and text[m.end() : m.end() + 1].isalpha():
+            continue
+        yield Finding(PHONE, m.start(), m.end())
+    for m in _INTL_PHONE_RE.finditer(text):
+        yield Finding(PHONE, m.start(), m.end())
 
 
 # --- e-mails ------------------------------------------------------------------------------
@@ -155,10 +160,15 @@ def _nir_month_ok(month: int) -> bool:
     return 1 <= month <= 12 or month == 20 or 30 <= month <= 42 or month >= 50
 
 
+def is_nir(value: str) -> bool:
+    """Whether value, separators aside, has the shape of a social-security number."""
+    compact = _NIR_SEPARATORS_RE.sub("", value).upper()
+    return _NIR_COMPACT_RE.fullmatch(compact) is not None and _nir_month_ok(int(compact[3:5]))
+
+
 def find_nirs(text: str) -> Iterator[Finding]:
     for m in _NIR_CANDIDATE_RE.finditer(text):
-        compact = _NIR_SEPARATORS_RE.sub("", m.group()).upper()
-        if _NIR_COMPACT_RE.fullmatch(compact) and _nir_month_ok(int(compact[3:5])):
+        if is_nir(m.group()):
             yield Finding(NIR, m.start(), m.end())
 
 
@@ -166,8 +176,8 @@ def find_nirs(text: str) -> Iterator[Finding]:
 
 _CARD_RE = re.compile(r"(?<![\w])[0-9]{4}(?:(?:" + SPACE + r"|-)?[0-9]{4}){3}(?![\w])")
 # Nine digits or more in one piece: no date, amount or year looks like that; a tax number,
-# a file number or an account number does.
-_LONG_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{9,}(?![0-9])")
+# a file number or an account number does. A key letter glued at the end goes with them.
+_LONG_DIGITS_RE = re.compile(r"(?<![0-9])[0-9]{9,}(?:[A-Za-z](?!\w))?(?![0-9])")
 
 
 def _luhn_ok(digits: str) -> bool:

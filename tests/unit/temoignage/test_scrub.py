@@ -8,6 +8,7 @@ import random
 import pytest
 
 from commands.temoignage.scrub import LABELS, LIMITS_FR, Finding, find_personal_data, scrub
+from tests.unit.temoignage import scrub_blind_cases as blind
 
 # (input, expected output). Realistic sentences, as people type them on a phone.
 CHANGED: list[tuple[str, str]] = [
@@ -99,6 +100,14 @@ CHANGED: list[tuple[str, str]] = [
     ("Monsieur Jean-Pierre Lefèvre", "Monsieur [nom]"),
     ("Cordialement,\nSophie M.", "Cordialement,\n[nom]"),
     ("Nom : Dupont", "Nom : [nom]"),
+    # identifiers announced in ordinary words (see also the blind table)
+    ("numéro allocataire 1234567 2 enfants", "numéro allocataire [identifiant] 2 enfants"),
+    ("n° CAF 1234567 1 250 € d'indu", "n° CAF [identifiant] 1 250 € d'indu"),
+    ("1234567 c'est l'identifiant caf", "[identifiant] c'est l'identifiant caf"),
+    ("son INE 0712345678K", "son INE [identifiant]"),
+    ("ma caf. je suis le 2345678", "ma caf. je suis le [identifiant]"),
+    ("Mon numéro CAF ? C'est le 2345678.", "Mon numéro CAF ? C'est le [identifiant]."),
+    ("mon numéro allocataire c'est\n\n1234567", "mon numéro allocataire c'est\n\n[identifiant]"),
     # several kinds at once
     (
         "Je m'appelle Awa Diallo, j'habite 3 rue Victor Hugo 72000 Le Mans, "
@@ -133,6 +142,14 @@ UNCHANGED: list[str] = [
     "J'ai attendu de 8h30 à 17h30, 3 heures au total.",
     "Le dossier a été déposé en 2022 et refusé en 2023.",
     "RDV @ 14h devant la mairie",
+    "La CAF, c'est 15 000 dossiers en retard.",
+    "La CAF me réclame 12 000 €, c'est 15 % de mes revenus.",
+    "Mon numéro de dossier est sur le courrier, code postal : 72000.",
+    "Pour mon dossier, l'article L. 262-46 s'applique.",
+    "Le numéro de dossier couvre 2019-2023.",
+    "J'ai envoyé mon dossier le 12 03 2024 à la CAF.",
+    "Le numéro vert de la CAF : 0 800 123 456.",
+    "Mon numéro caf c'est le 3230 ?",
     "",
     "😀🙏 merci à toutes et à tous 💪",
 ]
@@ -152,6 +169,47 @@ def test_scrub_leaves_ordinary_text_alone(text: str) -> None:
 def test_table_is_big_enough() -> None:
     assert len(CHANGED) + len(UNCHANGED) >= 60
     assert len(UNCHANGED) >= 15
+
+
+# The blind table (scrub_blind_cases.py) was written by a helper who never saw the detectors.
+# Before issue 12, item 12, 41/71 CHANGED and 40/40 UNCHANGED passed; now all do, and no
+# expectation was changed. The helper flagged four judgement calls; each was decided by
+# "a number announced as someone's identifier is safer hidden than left":
+# - a split number that looks like an amount after an identifier phrase ("c'est le
+#   1 234 567", "numero fiscal : 30 12 345 678 912") is hidden, as the helper expected.
+#   Only a currency or a counted noun right after it ("12 000 €", "15 000 dossiers")
+#   makes it an amount or a count, and then only that quantity stays;
+# - a bank card stays [identifiant]: it has no label of its own, and the Luhn check keeps
+#   other 16-digit numbers out;
+# - an ameli identifier that is a social-security number is [n° sécu], the more specific
+#   label; any value announced as an identifier and shaped like one is labelled so;
+# - "num" meaning phone ("mon num c 07.81.22.45.90") stays [téléphone]: loose words are
+#   read after the phone detector, so a phone-shaped number stays a phone, while after
+#   explicit words ("n° CAF 0612345678") it is an identifier.
+# Also decided here: ten digits with a key letter glued ("0712345678K", an INE) are an
+# identifier, not a phone number followed by a letter.
+
+
+@pytest.mark.parametrize(("text", "expected"), blind.CHANGED)
+def test_blind_personal_data_is_replaced(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", blind.UNCHANGED)
+def test_blind_ordinary_text_is_left_alone(text: str) -> None:
+    assert scrub(text) == text
+
+
+def test_blind_table_is_whole() -> None:
+    assert (len(blind.CHANGED), len(blind.UNCHANGED)) == (71, 40)
+    assert all(text != expected for text, expected in blind.CHANGED)
+    assert len(set(blind.UNCHANGED)) == len(blind.UNCHANGED)
+
+
+@pytest.mark.parametrize("text", [text for text, _ in blind.CHANGED] + blind.UNCHANGED)
+def test_blind_cases_are_idempotent(text: str) -> None:
+    once = scrub(text)
+    assert scrub(once) == once
 
 
 @pytest.mark.parametrize("text", [text for text, _ in CHANGED] + UNCHANGED)
@@ -238,3 +296,27 @@ def test_very_long_input_is_handled() -> None:
     out = scrub(text)
     assert out.startswith("Madame [nom], [téléphone], [adresse]. ")
     assert out.endswith("[identifiant]")
+
+
+# Hostile inputs of 64 KB: identifier words and digits, and one huge word. Every pattern is
+# bounded, so the time grows with the length of the text, not its square; the output is
+# checked instead of the time, which would make the test flaky on a busy machine.
+_64K = 64 * 1024
+_NUMERO_THEN_DIGITS = "numéro " * 5000
+_HOSTILE_64K: list[tuple[str, str]] = [
+    (
+        _NUMERO_THEN_DIGITS + "1" * (_64K - len(_NUMERO_THEN_DIGITS)),
+        _NUMERO_THEN_DIGITS + "[identifiant]",
+    ),
+    ("7" * _64K, "[identifiant]"),
+    (("numéro1234567" * _64K)[:_64K], ("numéro1234567" * _64K)[:_64K]),
+    (("n° CAF c'est le 12 " * _64K)[:_64K], ("n° CAF c'est le 12 " * _64K)[:_64K]),
+    (("12345 c mon " * _64K)[:_64K], ("12345 c mon " * _64K)[:_64K]),
+    ("n° CAF 1234567, " * (_64K // 16), "n° CAF [identifiant], " * (_64K // 16)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _HOSTILE_64K)
+def test_64k_hostile_input_is_scrubbed(text: str, expected: str) -> None:
+    assert len(text) == _64K
+    assert scrub(text) == expected
