@@ -228,7 +228,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "imposent",
         "forcer",
         "contraint",
-        "contrainte",
     ),
     "payer": (
         "payant",

@@ -69,7 +69,8 @@ async def test_sources_and_legal_basis_on_demand(chat: Chat) -> None:
     assert reply.startswith("**Sources : Obtenir son dossier médical")
     assert "Code de la santé publique, art. L. 1111-7" in reply
     assert "https://www.legifrance.gouv.fr/" in reply
-    assert "Fiche mise à jour le" in reply
+    assert "Vérifié le " in reply
+    assert "document 00" not in reply and ".txt" not in reply
     (unknown,) = await chat.say("!droit nulle-part sources")
     assert "Je ne trouve pas la fiche « nulle-part »" in unknown
     (which,) = await chat.say("!droit sources")

@@ -68,6 +68,10 @@ def test_capitals_keep_an_acronym_that_looks_like_a_function_word() -> None:
         ("referé liberter", "recours-urgence"),
         ("défenseure des droits", "defenseur-des-droits"),
         ("l'amende forfaitaire délictuelle", "amende-forfaitaire"),
+        # Closing one's health record means Mon Espace Santé (the DMP), not getting one's file.
+        ("comment fermer mon dossier medical", "mon-espace-sante"),
+        ("fermer mon dossier médical partagé", "mon-espace-sante"),
+        ("je veux récupérer mon dossier médical", "dossier-medical"),
     ],
 )
 def test_questions_find_their_topic_first(
