@@ -80,11 +80,11 @@ async def test_sources_and_legal_basis_on_demand(chat: Chat) -> None:
 async def test_menu_then_numbers_in_a_conversation(chat: Chat) -> None:
     (menu,) = await chat.say("!droit")
     assert menu.startswith("**Vos droits : choisissez un thème**")
-    assert "1. Santé – 3 fiches" in menu
+    assert "1. Santé – 4 fiches" in menu
     (health,) = await chat.say("1")
     assert health.startswith("**Santé**")
     lines = [line for line in health.splitlines() if line[:1].isdigit()]
-    assert len(lines) == 3
+    assert len(lines) == 4
     (topic,) = await chat.say("2")
     chosen_title = lines[1].split(". ", 1)[1]
     assert topic.startswith(f"**{chosen_title}**")

@@ -40,6 +40,11 @@ REQUIRED_TOPICS = {
     "aide-demarches",
     "objection-numerique",
     "alternatives-libres",
+    "caf-controle-dette",
+    "fuite-donnees",
+    "paiement-especes",
+    "teleconsultation-rdv",
+    "drones-surveillance",
 }
 REQUIRED_TEMPLATES = {
     "acces-rgpd",
