@@ -63,7 +63,8 @@ def topic_plain(topic: Topic, prefix: str = "!", budget: int | None = None) -> s
         blocks.append((f"{texts.CONTACTS_HEADING} : {contacts}", PARAGRAPH))
     blocks = [(with_prefix(text, prefix), sep) for text, sep in blocks]
     if budget is None:
-        return join([*blocks, (texts.MORE.format(prefix=prefix, id=topic.id), PARAGRAPH)])
+        more = texts.MORE.format(prefix=prefix, id=topic.id)
+        return join([*blocks, (checked(topic), PARAGRAPH), (more, LINE)])
     return fit(
         blocks,
         budget,

@@ -63,7 +63,9 @@ def test_plain_text_without_budget_is_complete(content: Content) -> None:
     assert topic is not None
     text = topic_plain(topic)
     assert all(step in text for step in topic.que_faire)
-    assert text.endswith("Pour aller plus loin : !droit caf sources")
+    assert text.endswith(
+        f"Vérifié le {topic.verifie_le:%d/%m/%Y}.\nPour aller plus loin : !droit caf sources"
+    )
 
 
 def test_a_big_budget_keeps_everything(content: Content) -> None:
