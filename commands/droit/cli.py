@@ -3,7 +3,8 @@
 - `relais droit "la caf m'a coupé mes allocs"`: the answer, as plain text
 - `relais droit --json "question"`: {"results": [{"id": …, "score": …}]}
 - `relais droit --json --batch < questions.txt`: one JSON object per line, in order
-- `relais droit --verifier [--seeds DIR]`: validate the content files
+- `relais droit --verifier [--seeds DIR] [--aujourdhui AAAA-MM-JJ]`: validate the content
+  files; topics not checked for more than 12 months are listed as warnings (exit code 0)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import io
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -34,6 +36,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--verifier", "--check", dest="check", action="store_true", help=texts.CLI_CHECK_HELP
     )
     parser.add_argument("--seeds", type=Path, metavar="DOSSIER", help=texts.CLI_SEEDS_HELP)
+    parser.add_argument(
+        "--aujourdhui", type=date.fromisoformat, metavar="AAAA-MM-JJ", help=texts.CLI_TODAY_HELP
+    )
     parser.set_defaults(func=run)
 
 
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     content_dir: Path = args.content_dir or CONTENT_DIR
     stdout, stderr = sys.stdout, sys.stderr
     if args.check:
-        return check(content_dir, args.seeds, stdout)
+        return check(content_dir, args.seeds, stdout, today=args.aujourdhui)
     question = " ".join(args.question).strip()
     if args.batch and not args.json:
         print(texts.CLI_BATCH_NEEDS_JSON, file=stderr)
@@ -80,9 +85,12 @@ def results(base: KnowledgeBase, question: str) -> dict[str, list[dict[str, Any]
     return {"results": [{"id": hit.topic_id, "score": hit.score} for hit in found.hits]}
 
 
-def check(content_dir: Path, seeds_dir: Path | None, out: TextIO) -> int:
+def check(
+    content_dir: Path, seeds_dir: Path | None, out: TextIO, *, today: date | None = None
+) -> int:
+    """Problems make the check fail; topics due for a new check are warnings only."""
     from commands.droit.loader import read_content
-    from commands.droit.validate import seed_problems
+    from commands.droit.validate import seed_problems, stale_topics
 
     report = read_content(content_dir)
     problems = list(report.problems)
@@ -93,6 +101,11 @@ def check(content_dir: Path, seeds_dir: Path | None, out: TextIO) -> int:
         }
         problems += seed_problems(report.content, seeds)
     content = report.content
+    stale = stale_topics(content, today or date.today())
+    if stale:
+        print(texts.CLI_CHECK_STALE.format(count=len(stale)), file=out)
+        for warning in stale:
+            print(f"- {warning}", file=out)
     if problems:
         print(texts.CLI_CHECK_PROBLEMS.format(count=len(problems)), file=out)
         for problem in problems:

@@ -79,7 +79,7 @@ class Topic:
     sources: tuple[SourceRef, ...]
     mots_cles: tuple[str, ...]
     themes: tuple[str, ...]
-    mis_a_jour: date
+    verifie_le: date  # last checked against its sources
 
 
 @dataclass(frozen=True)

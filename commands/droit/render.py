@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 from commands.droit import texts
-from commands.droit.model import Contact, Content, Topic
+from commands.droit.documents import seed_label
+from commands.droit.model import Contact, Content, SourceRef, Topic
 
 _COMMANDS = re.compile(r"!(droits?|orgas?|mod[eè]les?)\b")
 _ARTICLE = re.compile(r"^(?:\d|[LRD]\.? ?\d)")
@@ -44,7 +45,7 @@ def topic_markdown(topic: Topic, prefix: str = "!", see_also: Sequence[Topic] = 
     if topic.contacts:
         lines += ["", f"**{texts.CONTACTS_HEADING}**"]
         lines += [f"- {_contact_line(c)}" for c in topic.contacts]
-    lines.append("")
+    lines += ["", checked(topic)]
     if see_also:
         commands = ", ".join(f"{prefix}droit {other.id}" for other in see_also)
         lines.append(texts.SEE_ALSO.format(commands=commands))
@@ -62,7 +63,8 @@ def topic_plain(topic: Topic, prefix: str = "!", budget: int | None = None) -> s
         blocks.append((f"{texts.CONTACTS_HEADING} : {contacts}", PARAGRAPH))
     blocks = [(with_prefix(text, prefix), sep) for text, sep in blocks]
     if budget is None:
-        return join([*blocks, (texts.MORE.format(prefix=prefix, id=topic.id), PARAGRAPH)])
+        more = texts.MORE.format(prefix=prefix, id=topic.id)
+        return join([*blocks, (checked(topic), PARAGRAPH), (more, LINE)])
     return fit(
         blocks,
         budget,
@@ -124,19 +126,22 @@ def sources_markdown(topic: Topic, prefix: str = "!") -> str:
             link = f" ({legal.url})" if legal.url else ""
             lines.append(f"- {name} : {legal.objet}{link}")
     lines += ["", f"**{texts.SOURCES_HEADING}**"]
-    for source in topic.sources:
-        if source.url:
-            lines.append(f"- {source.titre} ({source.url})")
-        else:
-            number = (source.seed or "").split("_", 1)[0]
-            where = texts.SEED_SOURCE.format(number=number, lines=source.lignes)
-            lines.append(f"- {source.titre} ({where})")
-    lines += [
-        "",
-        texts.UPDATED.format(date=topic.mis_a_jour.strftime("%d/%m/%Y")),
-        texts.BACK_TO_TOPIC.format(prefix=prefix, id=topic.id),
-    ]
+    lines += [f"- {source_line(source)}" for source in topic.sources]
+    lines += ["", checked(topic), texts.BACK_TO_TOPIC.format(prefix=prefix, id=topic.id)]
     return with_prefix("\n".join(lines), prefix)
+
+
+def checked(topic: Topic) -> str:
+    return texts.CHECKED.format(date=topic.verifie_le.strftime("%d/%m/%Y"))
+
+
+def source_line(source: SourceRef) -> str:
+    """A source as a person can find it: its title and link, or the founding document's
+    own name and date. Seed file and lines stay in the content, for the validator."""
+    if source.url:
+        return f"{source.titre} ({source.url})"
+    document = seed_label(source.seed or "") or texts.UNNAMED_DOCUMENT
+    return f"{source.titre} ({document})"
 
 
 def _article(article: str) -> str:

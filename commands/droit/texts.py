@@ -35,6 +35,17 @@ V_BAD_YAML = "YAML invalide : {reason}"
 V_NO_FRONT_MATTER = "doit commencer par un en-tête entre deux lignes « --- »"
 V_MISSING_FILE = "fichier absent"
 V_NO_TOPICS = "aucune fiche trouvée (dossier absent ou vide)"
+V_LONG_SENTENCE = (
+    "phrase {number} trop longue ({words} mots, {max} au plus) : coupez-la, "
+    "c'est ce qu'on lit en premier"
+)
+V_ARTICLE_IN_RESUME = (
+    "pas de numéro d'article dans le résumé : mettez-le dans base_legale ou sources"
+)
+V_SEED_UNNAMED = (
+    "document source « {seed} » sans nom lisible (à ajouter dans commands/droit/documents.py)"
+)
+V_STALE = "vérifiée le {date}, il y a plus de {months} mois : relisez-la avec ses sources"
 
 # -- theme names, as shown in menus ------------------------------------------------------
 THEME_LABELS = {
@@ -81,8 +92,8 @@ PHONE = "tél. {phone}"
 SOURCES_TITLE = "Sources : {titre}"
 LEGAL_HEADING = "Textes et décisions"
 SOURCES_HEADING = "D'où viennent ces informations"
-SEED_SOURCE = "document {number} du projet, ligne(s) {lines}"
-UPDATED = "Fiche mise à jour le {date}."
+CHECKED = "Vérifié le {date}."
+UNNAMED_DOCUMENT = "document fondateur du projet"
 BACK_TO_TOPIC = "La fiche : {prefix}droit {id}"
 
 MENU_TITLE = "Vos droits : choisissez un thème"
@@ -202,6 +213,8 @@ CLI_CHECK_OK = (
     "Contenu valide : {topics} fiche(s), {organisations} organisation(s), {templates} modèle(s)."
 )
 CLI_CHECK_PROBLEMS = "{count} problème(s) :"
+CLI_CHECK_STALE = "{count} fiche(s) à revérifier (avertissement) :"
+CLI_TODAY_HELP = "avec --verifier : date du jour AAAA-MM-JJ (par défaut : aujourd'hui)"
 
 
 def topic_count(count: int) -> str:

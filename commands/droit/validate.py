@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from commands.droit import texts
+from commands.droit.documents import seed_label
 from commands.droit.model import (
     THEMES,
     Contact,
@@ -28,6 +30,9 @@ STEP_MAX = 300
 STEPS = (2, 7)
 KEYWORDS = (10, 40)
 ORG_TEXT_MAX = 400
+# The summary is what a person reads first: short sentences, no article numbers.
+RESUME_SENTENCE_WORDS = 25
+STALE_MONTHS = 12  # `relais droit --verifier` warns about topics checked longer ago
 
 TOPIC_KEYS = (
     "id",
@@ -39,7 +44,7 @@ TOPIC_KEYS = (
     "sources",
     "mots_cles",
     "themes",
-    "mis_a_jour",
+    "verifie_le",
 )
 CONTACT_KEYS = ("nom", "telephone", "horaires", "adresse", "url", "source")
 LEGAL_KEYS = ("texte", "article", "objet", "url")
@@ -51,6 +56,9 @@ DEPARTMENT = re.compile(r"^(?:\d{2,3}|2A|2B)$")
 # "!droit caf", "!modele acces-rgpd" written inside a text: the target must exist.
 _COMMAND_REF = re.compile(r"!(droits?|mod[eè]les?)\s+([a-z0-9]+(?:-[a-z0-9]+)*)")
 _DROIT_WORDS = frozenset({"sources", "source", "recharger"})
+# "art. 15", "article L. 311-3-1", "L. 1111-7", "R. 343-1": these belong in base_legale.
+_ARTICLE_REF = re.compile(r"\b(?:art\.|articles?)\s+[LRD]?\.?\s?\d|\b[LRD]\.\s?\d+-\d")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def topic_from(data: Any, file: str, problems: list[Problem]) -> Topic | None:
@@ -67,14 +75,16 @@ def topic_from(data: Any, file: str, problems: list[Problem]) -> Topic | None:
         top.problem("id", texts.V_BAD_SLUG)
     titre = top.text("titre", max_len=TITLE_MAX)
     resume = top.text("resume", max_len=RESUME_MAX)
+    if resume is not None:
+        _check_resume(top, resume)
     steps = top.text_list("que_faire", min_items=STEPS[0], max_items=STEPS[1], max_len=STEP_MAX)
     contacts = tuple(_contacts(top))
     legal = tuple(_legal(top))
     sources = tuple(_sources(top))
     keywords = top.text_list("mots_cles", min_items=KEYWORDS[0], max_items=KEYWORDS[1], shown=False)
     themes = top.choices("themes", THEMES)
-    updated = top.date("mis_a_jour")
-    if len(problems) > before or not (topic_id and titre and resume and updated):
+    checked = top.date("verifie_le")
+    if len(problems) > before or not (topic_id and titre and resume and checked):
         return None
     return Topic(
         id=topic_id,
@@ -86,8 +96,21 @@ def topic_from(data: Any, file: str, problems: list[Problem]) -> Topic | None:
         sources=sources,
         mots_cles=keywords,
         themes=themes,
-        mis_a_jour=updated,
+        verifie_le=checked,
     )
+
+
+def _check_resume(top: Fields, resume: str) -> None:
+    """Short sentences, and no article numbers in the lines a person reads first."""
+    for number, sentence in enumerate(_SENTENCE.split(resume), start=1):
+        count = sum(any(c.isalnum() for c in word) for word in sentence.split())
+        if count > RESUME_SENTENCE_WORDS:
+            top.problem(
+                "resume",
+                texts.V_LONG_SENTENCE.format(number=number, words=count, max=RESUME_SENTENCE_WORDS),
+            )
+    if _ARTICLE_REF.search(resume):
+        top.problem("resume", texts.V_ARTICLE_IN_RESUME)
 
 
 def _contacts(top: Fields) -> Iterable[Contact]:
@@ -128,6 +151,8 @@ def _sources(top: Fields) -> Iterable[SourceRef]:
         lines = item.text("lignes", shown=False)
         if seed is not None and not SEED_FILE.match(seed):
             item.problem("seed", texts.V_BAD_SEED_FILE)
+        elif seed is not None and seed_label(seed) is None:
+            item.problem("seed", texts.V_SEED_UNNAMED.format(seed=seed))
         elif lines is not None and seed_lines(lines) is None:
             item.problem("lignes", texts.V_BAD_LINES)
         elif titre and seed and lines:
@@ -248,3 +273,30 @@ def seed_problems(content: Content, seeds: Mapping[str, int]) -> list[Problem]:
     for template in content.templates:
         check_ref(f"{template.id}.md", "source", template.source)
     return problems
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the 31st becomes the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has a 28th
+
+
+def stale_topics(content: Content, today: date, months: int = STALE_MONTHS) -> list[Problem]:
+    """Topics not checked against their sources for more than `months` months.
+
+    Warnings, not errors: the topic stays in service, but someone should re-read it."""
+    return [
+        Problem(
+            f"{topic.id}.yaml",
+            "verifie_le",
+            texts.V_STALE.format(date=topic.verifie_le.strftime("%d/%m/%Y"), months=months),
+        )
+        for topic in content.topics
+        if today > add_months(topic.verifie_le, months)
+    ]

@@ -95,3 +95,23 @@ def test_check_reports_content_problems(tmp_path: Path) -> None:
     broken = relais("--verifier", "--content-dir", str(content))
     assert broken.returncode == 1
     assert "- papier.yaml: id: doit être le nom du fichier sans son extension" in broken.stdout
+
+
+def test_check_warns_about_topics_not_checked_for_twelve_months(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    papier = content / "droits" / "papier.yaml"
+    text = re.sub(r"(?m)^verifie_le: .*$", "verifie_le: 2025-03-10", papier.read_text("utf-8"))
+    papier.write_text(text, "utf-8")
+    # Exactly 12 months later: not yet overdue.
+    fresh = relais("--verifier", "--content-dir", str(content), "--aujourdhui", "2026-03-10")
+    assert fresh.returncode == 0, fresh.stdout
+    assert "papier.yaml" not in fresh.stdout
+    # One day more: a warning naming the file and the date, but the check still passes.
+    stale = relais("--verifier", "--content-dir", str(content), "--aujourdhui", "2026-03-11")
+    assert stale.returncode == 0, stale.stdout
+    assert "1 fiche(s) à revérifier" in stale.stdout
+    assert "- papier.yaml: verifie_le: vérifiée le 10/03/2025, il y a plus de 12 mois" in (
+        stale.stdout
+    )
+    assert "Contenu valide" in stale.stdout

@@ -69,7 +69,8 @@ async def test_sources_and_legal_basis_on_demand(chat: Chat) -> None:
     assert reply.startswith("**Sources : Obtenir son dossier médical")
     assert "Code de la santé publique, art. L. 1111-7" in reply
     assert "https://www.legifrance.gouv.fr/" in reply
-    assert "Fiche mise à jour le" in reply
+    assert "Vérifié le " in reply
+    assert "document 00" not in reply and ".txt" not in reply
     (unknown,) = await chat.say("!droit nulle-part sources")
     assert "Je ne trouve pas la fiche « nulle-part »" in unknown
     (which,) = await chat.say("!droit sources")
@@ -79,11 +80,11 @@ async def test_sources_and_legal_basis_on_demand(chat: Chat) -> None:
 async def test_menu_then_numbers_in_a_conversation(chat: Chat) -> None:
     (menu,) = await chat.say("!droit")
     assert menu.startswith("**Vos droits : choisissez un thème**")
-    assert "1. Santé – 3 fiches" in menu
+    assert "1. Santé – 4 fiches" in menu
     (health,) = await chat.say("1")
     assert health.startswith("**Santé**")
     lines = [line for line in health.splitlines() if line[:1].isdigit()]
-    assert len(lines) == 3
+    assert len(lines) == 4
     (topic,) = await chat.say("2")
     chosen_title = lines[1].split(". ", 1)[1]
     assert topic.startswith(f"**{chosen_title}**")

@@ -40,6 +40,11 @@ REQUIRED_TOPICS = {
     "aide-demarches",
     "objection-numerique",
     "alternatives-libres",
+    "caf-controle-dette",
+    "fuite-donnees",
+    "paiement-especes",
+    "teleconsultation-rdv",
+    "drones-surveillance",
 }
 REQUIRED_TEMPLATES = {
     "acces-rgpd",
@@ -125,7 +130,19 @@ LONG = "x" * 301
         (lambda d: d.update(id="cafe"), "caf.yaml: id: doit être le nom du fichier"),
         (lambda d: d.update(themes=["sport"]), "caf.yaml: themes[1]: « sport » n'est pas permis"),
         (lambda d: d.update(themes=["social", "social"]), "caf.yaml: themes[2]: « social »"),
-        (lambda d: d.update(mis_a_jour="hier"), "caf.yaml: mis_a_jour: doit être une date"),
+        (lambda d: d.update(verifie_le="hier"), "caf.yaml: verifie_le: doit être une date"),
+        (
+            lambda d: d.update(resume="Une phrase courte. " + "mot " * 26 + "fin."),
+            "caf.yaml: resume: phrase 2 trop longue (27 mots, 25 au plus)",
+        ),
+        (
+            lambda d: d.update(resume="Voyez l'article L. 553-1 du code."),
+            "caf.yaml: resume: pas de numéro d'article dans le résumé",
+        ),
+        (
+            lambda d: d["sources"][0].update(seed="009_inconnu.txt"),
+            "caf.yaml: sources[1].seed: document source « 009_inconnu.txt » sans nom lisible",
+        ),
         (lambda d: d.update(mots_cles=["caf"]), "caf.yaml: mots_cles: au moins 10"),
         (
             lambda d: d["contacts"][0].pop("source"),
@@ -264,3 +281,19 @@ def test_first_load_leaves_a_broken_file_out(content_dir: Path) -> None:
     base = KnowledgeBase.open(content_dir)
     assert base.content.topic("caf") is None
     assert base.content.topic("papier") is not None
+
+
+def test_stale_topics_appear_and_disappear_with_today() -> None:
+    from datetime import date
+
+    from commands.droit.validate import add_months, stale_topics
+
+    content = read_content(CONTENT).content
+    newest = max(t.verifie_le for t in content.topics)
+    oldest = min(t.verifie_le for t in content.topics)
+    assert stale_topics(content, add_months(oldest, 12)) == []
+    late = stale_topics(content, add_months(newest, 12) + (date(2000, 1, 2) - date(2000, 1, 1)))
+    assert len(late) == len(content.topics)
+    assert all(p.field == "verifie_le" for p in late)
+    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)

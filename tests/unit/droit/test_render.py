@@ -35,7 +35,8 @@ def test_markdown_has_every_part_in_order(content: Content) -> None:
         text.index(f"1. {topic.que_faire[0]}"),
         text.index(f"{len(topic.que_faire)}. {topic.que_faire[-1]}"),
         text.index("**Qui contacter**"),
-        text.index("tél. 3422 (du lundi au vendredi, de 8 h 30 à 17 h 30)"),
+        text.index("tél. 3422"),
+        text.index("Vérifié le 30/11/2026."),
         text.index("Pour aller plus loin : !droit mon-espace-sante sources"),
     ]
     assert positions == sorted(positions)
@@ -62,7 +63,9 @@ def test_plain_text_without_budget_is_complete(content: Content) -> None:
     assert topic is not None
     text = topic_plain(topic)
     assert all(step in text for step in topic.que_faire)
-    assert text.endswith("Pour aller plus loin : !droit caf sources")
+    assert text.endswith(
+        f"Vérifié le {topic.verifie_le:%d/%m/%Y}.\nPour aller plus loin : !droit caf sources"
+    )
 
 
 def test_a_big_budget_keeps_everything(content: Content) -> None:
@@ -80,13 +83,27 @@ def test_cut_text_prefers_sentences_then_words() -> None:
     assert cut_text("court", 10) == "court"
 
 
-def test_sources_show_legal_basis_and_seed_references(content: Content) -> None:
+def test_sources_show_legal_basis_and_readable_seed_documents(content: Content) -> None:
     topic = content.topic("mon-espace-sante")
     assert topic is not None
     text = sources_markdown(topic)
     assert "Code de la santé publique, art. L. 1111-13-1" in text
-    assert "(document 003 du projet, ligne(s) 12)" in text
-    assert text.endswith("La fiche : !droit mon-espace-sante")
+    # A founding document is named by its own title and date, not by file and line.
+    assert "(« Le numérique, ce n'est plus du service public », CQFD, 2022)" in text
+    assert "(Lettre d'un collectif du Mans, 2022)" in text
+    assert "document 003" not in text and "ligne(s)" not in text and ".txt" not in text
+    assert text.endswith("Vérifié le 30/11/2026.\nLa fiche : !droit mon-espace-sante")
+
+
+def test_every_seed_cited_by_the_content_has_a_readable_name(content: Content) -> None:
+    from commands.droit.documents import SEED_DOCUMENTS
+    from commands.droit.render import source_line
+
+    for topic in content.topics:
+        for source in topic.sources:
+            if source.seed:
+                assert source.seed in SEED_DOCUMENTS, (topic.id, source.seed)
+                assert source.seed not in source_line(source)
 
 
 def test_another_command_prefix_is_used_in_texts(content: Content) -> None:

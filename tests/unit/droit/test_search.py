@@ -14,9 +14,10 @@ from commands.droit.search import Level
 ROOT = Path(__file__).resolve().parents[3]
 EVAL = Path(__file__).with_name("eval_questions.yaml")
 
-# Targets from issue 4.
-TOP1_TARGET = 0.90
-TOP3_TARGET = 0.98
+# Targets from issue 4, raised by issue 12 on the enlarged set (292 questions, of which 78
+# written by a separate helper who saw neither the topics nor their keywords).
+TOP1_TARGET = 0.93
+TOP3_TARGET = 0.99
 OUT_OF_SCOPE_FALSE_TARGET = 0.10
 
 
@@ -68,6 +69,10 @@ def test_capitals_keep_an_acronym_that_looks_like_a_function_word() -> None:
         ("referé liberter", "recours-urgence"),
         ("défenseure des droits", "defenseur-des-droits"),
         ("l'amende forfaitaire délictuelle", "amende-forfaitaire"),
+        # Closing one's health record means Mon Espace Santé (the DMP), not getting one's file.
+        ("comment fermer mon dossier medical", "mon-espace-sante"),
+        ("fermer mon dossier médical partagé", "mon-espace-sante"),
+        ("je veux récupérer mon dossier médical", "dossier-medical"),
     ],
 )
 def test_questions_find_their_topic_first(
@@ -115,7 +120,7 @@ def test_results_are_at_most_three_best_first(base: KnowledgeBase) -> None:
 # -- quality gate ------------------------------------------------------------------------
 def test_quality_targets_on_the_full_evaluation_set(base: KnowledgeBase) -> None:
     questions = load_questions(EVAL)
-    assert len(questions) >= 120
+    assert len(questions) >= 290
     metrics = evaluate(questions, base.search)
     misses = "\n".join(f"{m.expected}: {m.got} <- {m.text}" for m in metrics.misses)
     assert metrics.top1_rate >= TOP1_TARGET, misses
