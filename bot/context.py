@@ -23,6 +23,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class EventSubscription:
+    """A feature's interest in a structured event type (e.g. "org.relais.call").
+
+    `rooms`: the configured rooms (ids or aliases) it may come from; None for any room.
+    """
+
+    handler: Callable[[InboundEvent], Awaitable[None]]
+    rooms: tuple[str, ...] | None = None
+
+
 @dataclass
 class Services:
     """The object graph built once in `bot.app` and passed down. No globals."""
@@ -39,9 +50,7 @@ class Services:
     router: Router | None = None
     # Structured event types a feature wants to receive (e.g. "org.relais.call"), with the
     # coroutine that handles them. Transports look here; they never import features.
-    event_handlers: dict[str, Callable[[InboundEvent], Awaitable[None]]] = field(
-        default_factory=dict
-    )
+    event_handlers: dict[str, EventSubscription] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,17 +1,20 @@
 """Matrix transport: matrix-nio with end-to-end encryption (vodozemac), one device for life.
 
 Receiving: our own sync loop (not `sync_forever`) so that the sync token is saved only
-after the events of a batch were handled, and so reconnection uses our backoff. Commands
-older than `matrix.command_window_minutes` are ignored (never answer an ancient backlog);
-handled event ids are recorded in the store before routing, so nothing is answered twice
-after a restart. Sending: the outbox key is the Matrix txn_id; a rate limit comes back as
-a per-room retry (`max_limit_exceeded=0`) without blocking other rooms.
+after the events of a batch were handled, and so reconnection uses our backoff. The first
+sync of every run asks for the full state of every joined room (members included, no lazy
+loading): after a restart the bot knows each room, quiet ones too, exactly as before.
+Commands older than `matrix.command_window_minutes` are ignored (never answer an ancient
+backlog); handled event ids are recorded in the store before routing, so nothing is
+answered twice after a restart. Sending: the outbox key is the Matrix txn_id; a rate
+limit comes back as a per-room retry (`max_limit_exceeded=0`) without blocking other rooms.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import random
 import time
@@ -19,12 +22,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 from nio import (
     AsyncClient,
     InviteMemberEvent,
     KeysQueryResponse,
     MegolmEvent,
     MessageDirection,
+    RoomMemberEvent,
     RoomMessagesResponse,
     RoomMessageText,
     RoomRedactResponse,
@@ -42,6 +47,7 @@ from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Sen
 from bot.outbox import OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
 from bot.transports import matrix_texts as texts
 from bot.transports.matrix_format import message_content, split_text, strip_reply_fallback
+from bot.transports.matrix_membership import Memberships
 from bot.transports.matrix_rooms import RoomDirectory
 from bot.transports.matrix_session import SessionFiles, connect
 
@@ -53,11 +59,12 @@ SYNC_TIMEOUT_MS = 30_000
 BACKFILL_PAGES = 10  # at most 10 × 100 older events per room after an outage
 BACKFILL_PAGE = 100
 MAX_BACKOFF_SECONDS = 60.0
+NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
+# No lazy loading of members: whether a room is private is decided from its members.
 SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
     "room": {
         "timeline": {"limit": 50},
-        "state": {"lazy_load_members": True},
         "ephemeral": {"not_types": ["*"]},
     },
 }
@@ -81,6 +88,7 @@ class MatrixTransport:
         self._client: AsyncClient | None = None
         self._ready = asyncio.Event()
         self._rooms: RoomDirectory | None = None
+        self._memberships: Memberships | None = None
         self._undecrypted: list[MegolmEvent] = []
         self._warned_undecryptable: set[tuple[str, str]] = set()
         self._rng = random.Random()
@@ -108,12 +116,19 @@ class MatrixTransport:
                 )
                 await asyncio.sleep(backoff)
                 backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
-        self._rooms = RoomDirectory(self._config, self._matrix, self.client, self._services.store)
+        self._memberships = Memberships(self.client, self._rng)
+        self._rooms = RoomDirectory(
+            self._config, self._matrix, self.client, self._services.store, self._memberships
+        )
+        joins = asyncio.create_task(self._memberships.run(), name="matrix-memberships")
         try:
             await self._upload_keys()
             await self._sync_loop(handle)
         finally:
             self._ready.clear()
+            joins.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await joins
             await self.client.close()
             self._client = None
 
@@ -125,33 +140,41 @@ class MatrixTransport:
         token = await self._services.store.get_state(TOKEN_KEY)
         backoff = 1.0
         first = True
+        failing = False
         while True:
             try:
+                # The first sync of a run brings the full state of every joined room,
+                # quiet ones included (an incremental sync mentions only busy rooms).
                 response = await self.client.sync(
                     timeout=0 if first else self.sync_timeout_ms,
                     sync_filter=SYNC_FILTER,
                     since=token,
-                    full_state=first and token is None,
+                    full_state=first,
                 )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # network down, homeserver restarting…
                 await self._sleep_after_failure(f"sync failed ({exc.__class__.__name__})", backoff)
                 backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
+                failing = True
                 continue
             if isinstance(response, SyncError):
                 await self._sleep_after_failure(f"sync error {response.status_code}", backoff)
                 backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
+                failing = True
                 continue
             backoff = 1.0
+            if failing:  # the homeserver is back: what waited may leave now
+                failing = False
+                await self._services.outbox.transport_back(NAME)
             await self._after_sync()
-            await self._handle_sync(response, handle)
+            await self._handle_sync(response, handle, first)
             token = response.next_batch
             await self._services.store.set_state(TOKEN_KEY, token)
             self.sync_count += 1
             if first:
                 first = False
-                await self._rooms_ready()
+                self._rooms_ready()
                 self._ready.set()
                 logger.info("Matrix sync running (%d joined rooms)", len(self.client.rooms))
 
@@ -173,18 +196,28 @@ class MatrixTransport:
             if client.should_claim_keys:
                 await client.keys_claim(client.get_users_for_key_claiming())
             await client.send_to_device_messages()
-        except (OSError, TimeoutError, LocalProtocolError) as exc:
+        except (*NETWORK_ERRORS, LocalProtocolError) as exc:
             logger.warning("Matrix key housekeeping failed (%s)", exc.__class__.__name__)
 
-    async def _rooms_ready(self) -> None:
+    def _rooms_ready(self) -> None:
         assert self._rooms is not None
-        await self._rooms.join_configured_rooms()
+        queued = self._rooms.join_configured_rooms()
+        if queued:
+            logger.info("%d configured room(s) to join", queued)
 
-    async def _handle_sync(self, response: SyncResponse, handle: Handle) -> None:
+    async def _handle_sync(self, response: SyncResponse, handle: Handle, first: bool) -> None:
         assert self._rooms is not None
         for room_id, invite in response.rooms.invite.items():
-            inviter, direct = _invite_details(invite.invite_state, self.client.user_id)
-            await self._rooms.on_invite(room_id, inviter, direct)
+            self._rooms.on_invite(room_id, _inviter(invite.invite_state, self.client.user_id))
+        changed = [
+            room_id
+            for room_id, joined in response.rooms.join.items()
+            if first
+            or any(isinstance(e, RoomMemberEvent) for e in (*joined.state, *joined.timeline.events))
+        ]
+        changed += list(response.rooms.leave)
+        if changed:
+            await self._privacy_lost(await self._rooms.no_longer_private(changed), response)
         for room_id, joined in response.rooms.join.items():
             events = list(joined.timeline.events)
             if joined.timeline.limited and joined.timeline.prev_batch:
@@ -241,15 +274,21 @@ class MatrixTransport:
         if not await self._first_time(event.event_id):
             return
         room = self.client.rooms.get(room_id)
-        direct = await self._rooms.is_direct(room_id)
         group = self._rooms.group_of(room_id)
+        if self._rooms.is_private(room_id):
+            # Private replies are addressed to the person, found again at delivery.
+            await self._rooms.note_private(event.sender, room_id)
+            channel = Channel(NAME, event.sender, is_direct=True)
+        else:
+            channel = Channel(NAME, room_id, is_direct=False, group=group)
         role = self._rooms.role_of(room, event.sender, group is not None)
         message = Message(
             sender=Sender(event.sender, role, room.user_name(event.sender) if room else None),
-            channel=Channel(NAME, room_id, is_direct=direct, group=group),
+            channel=channel,
             text=strip_reply_fallback(event.body),
             received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
             event_id=event.event_id,
+            reply_context={"room_id": room_id},
         )
         try:
             await handle(message)
@@ -257,13 +296,19 @@ class MatrixTransport:
             log_failure(logger, "routing a Matrix message", exc)
 
     async def _on_structured(self, room_id: str, event: UnknownEvent) -> None:
-        """Custom event types (e.g. calls between Relais instances) go to their feature."""
-        handler = self._services.event_handlers.get(event.type)
-        if handler is None or event.sender == self.client.user_id:
+        """Custom event types (e.g. calls between Relais instances) go to their feature,
+        from the rooms it subscribed to only."""
+        subscription = self._services.event_handlers.get(event.type)
+        if subscription is None or event.sender == self.client.user_id:
+            return
+        assert self._rooms is not None
+        if subscription.rooms is not None and not await self._rooms.matches(
+            room_id, subscription.rooms
+        ):
+            logger.info("ignored a %s event from a room not subscribed to", event.type)
             return
         if not await self._first_time(event.event_id):
             return
-        assert self._rooms is not None
         inbound = InboundEvent(
             transport=NAME,
             channel=Channel(NAME, room_id, group=self._rooms.group_of(room_id)),
@@ -274,7 +319,7 @@ class MatrixTransport:
             received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
         )
         try:
-            await handler(inbound)
+            await subscription.handler(inbound)
         except Exception as exc:
             log_failure(logger, f"handling a {event.type} event", exc)
 
@@ -300,8 +345,13 @@ class MatrixTransport:
         if warn_key in self._warned_undecryptable or age > self._matrix.command_window_minutes * 60:
             return
         self._warned_undecryptable.add(warn_key)
+        del_oldest(self._warned_undecryptable)
         assert self._rooms is not None
-        channel = Channel(NAME, room_id, is_direct=await self._rooms.is_direct(room_id))
+        if self._rooms.is_private(room_id):
+            await self._rooms.note_private(event.sender, room_id)
+            channel = Channel(NAME, event.sender, is_direct=True)
+        else:
+            channel = Channel(NAME, room_id, group=self._rooms.group_of(room_id))
         await self._services.outbox.enqueue(
             OutgoingDraft(
                 channel,
@@ -334,6 +384,9 @@ class MatrixTransport:
             raise TransientDeliveryError("Matrix pas encore connecté") from None
         assert self._rooms is not None
         room_id = await self._rooms.resolve_target(item.channel)
+        reply_to = item.in_reply_to if item.kind is ReplyKind.ANSWER else None
+        if item.reply_context.get("room_id", room_id) != room_id:
+            reply_to = None  # the question was asked in another room (no longer private)
         if item.kind is ReplyKind.RETRACTION:
             return await self._redact(room_id, item)
         if item.kind is ReplyKind.EVENT:
@@ -345,11 +398,7 @@ class MatrixTransport:
         event_id: str | None = None
         for index, part in enumerate(parts):
             txn_id = item.key if len(parts) == 1 else f"{item.key}-{index + 1}"
-            content = message_content(
-                part,
-                notice=True,
-                reply_to=item.in_reply_to if index == 0 and item.kind is ReplyKind.ANSWER else None,
-            )
+            content = message_content(part, notice=True, reply_to=reply_to if index == 0 else None)
             event_id = await self._send(room_id, content, txn_id)
         return event_id
 
@@ -361,7 +410,10 @@ class MatrixTransport:
             response = await self.client.room_redact(
                 room_id, remote_id, reason=item.text or None, tx_id=item.key
             )
-        except (OSError, TimeoutError) as exc:
+        except LocalProtocolError:
+            assert self._rooms is not None
+            raise await self._rooms.why_unknown(room_id) from None
+        except NETWORK_ERRORS as exc:
             raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
         if isinstance(response, RoomRedactResponse):
             return str(response.event_id)
@@ -375,11 +427,10 @@ class MatrixTransport:
             response = await self.client.room_send(
                 room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
             )
-        except LocalProtocolError as exc:
-            raise TransientDeliveryError(
-                f"salon pas encore connu ({exc.__class__.__name__})"
-            ) from None
-        except (OSError, TimeoutError) as exc:
+        except LocalProtocolError:
+            assert self._rooms is not None
+            raise await self._rooms.why_unknown(room_id) from None
+        except NETWORK_ERRORS as exc:
             raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
         if isinstance(response, RoomSendResponse):
             return str(response.event_id)
@@ -394,22 +445,50 @@ class MatrixTransport:
             raise TransientDeliveryError(
                 "limite de débit du serveur", retry_after=retry_ms / 1000, rate_limited=True
             )
-        if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN", "M_TOO_LARGE", "M_BAD_JSON"):
+        if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
             raise PermanentDeliveryError(f"refusé par le serveur ({code})")
-        raise TransientDeliveryError(f"erreur du serveur ({code})")
+        raise TransientDeliveryError(f"erreur du serveur ({code or 'inconnue'})")
+
+    # -- privacy -----------------------------------------------------------------------
+    async def _privacy_lost(self, broken: list[tuple[str, str]], response: SyncResponse) -> None:
+        """Someone joined a room where a person talked to the bot privately: if a private
+        conversation is in progress, carry on in a new private room, and say why."""
+        for room_id, person in broken:
+            if not await self._services.conversations.active_in_private(NAME, person):
+                continue
+            tag = hashlib.blake2b(
+                f"{room_id}\0{person}\0{response.next_batch}".encode(), digest_size=12
+            ).hexdigest()
+            await self._services.outbox.enqueue(
+                OutgoingDraft(
+                    Channel(NAME, person, is_direct=True),
+                    texts.MOVED_TO_PRIVATE.format(prefix=self._config.command_prefix),
+                    key=f"matrix-moved-{tag}",
+                )
+            )
 
     # -- used by tests and the demo -------------------------------------------------------
     async def wait_ready(self, timeout: float = 30) -> None:  # noqa: ASYNC109
         await asyncio.wait_for(self._ready.wait(), timeout)
 
+    async def memberships_idle(self) -> None:
+        assert self._memberships is not None
+        await self._memberships.idle()
 
-def _invite_details(events: list[Any], own_user_id: str) -> tuple[str | None, bool]:
-    """Who invited us, and whether they flagged the room as a direct chat."""
+
+def _inviter(events: list[Any], own_user_id: str) -> str | None:
+    """Who invited us (the `is_direct` flag says nothing about who is in the room)."""
     for event in events:
         if (
             isinstance(event, InviteMemberEvent)
             and event.state_key == own_user_id
             and event.membership == "invite"
         ):
-            return event.sender, bool(event.content.get("is_direct"))
-    return None, False
+            return str(event.sender)
+    return None
+
+
+def del_oldest(seen: set[Any], keep: int = 1000) -> None:
+    """Bound a set of things remembered this run (a long-running bot must not grow)."""
+    while len(seen) > keep:
+        seen.pop()

@@ -9,3 +9,8 @@ INVITE_REFUSED = (
     "Relais ne rejoint que les salons des collectifs qui l'ont configuré. "
     "Demandez aux organisatrices et organisateurs de votre collectif."
 )
+MOVED_TO_PRIVATE = (
+    "Quelqu'un d'autre est entré dans le salon où nous parlions en privé. Pour protéger "
+    "ce que vous m'écrivez, je continue ici, dans une nouvelle conversation privée. "
+    "Reprenez où vous en étiez, ou tapez {prefix}annuler pour arrêter."
+)

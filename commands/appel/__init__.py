@@ -30,6 +30,7 @@ class AppelFeature(Feature):
     config_section = ConfigSection(SECTION, parse, group_problems)
 
     def setup(self, services: Services, router: Router) -> None:
+        from bot.context import EventSubscription
         from commands.appel.federation import event_handler
         from commands.appel.handlers import FEATURE, AppelFlow, commands
         from commands.appel.model import EVENT_TYPE
@@ -41,7 +42,10 @@ class AppelFeature(Feature):
         services.conversations.register(AppelFlow(services.config.command_prefix))
         for command in commands():
             router.register(command)
-        services.event_handlers[EVENT_TYPE] = event_handler(service)
+        # Calls from peers count only in the configured coordination rooms.
+        services.event_handlers[EVENT_TYPE] = EventSubscription(
+            event_handler(service), rooms=appel.coordination_rooms
+        )
         services.outbox.on_delivered(KEY_PREFIX, service.retractions.on_delivered)
 
         async def start(scheduler: Scheduler) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from nio import RedactionEvent, RoomSendResponse
 
-from bot.context import CommandContext, Services
+from bot.context import CommandContext, EventSubscription, Services
 from bot.feature import Feature
 from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.message import Channel, InboundEvent, ReplyKind, Role
@@ -345,7 +345,7 @@ async def test_structured_events_both_ways_and_retraction(
     async def on_call(event: InboundEvent) -> None:
         received.append(event)
 
-    services.event_handlers["org.relais.test"] = on_call
+    services.event_handlers["org.relais.test"] = EventSubscription(on_call)
     room_id = await room_with_bot(alice, relais, encrypted=True)
     sent = await alice.client.room_send(
         room_id, "org.relais.test", {"id": "c1", "body": "un appel"}, ignore_unverified_devices=True

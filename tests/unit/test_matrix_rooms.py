@@ -1,4 +1,5 @@
-"""Opening a direct room: never send before our sync shows the person in it."""
+"""Private rooms: decided from the members only; never send before our sync shows the
+person in a room the bot opened; a third person turns a private room into a shared one."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from nio.rooms import MatrixRoom
 from bot.app import App
 from bot.config import MatrixConfig
 from bot.message import Channel
-from bot.outbox import TransientDeliveryError
+from bot.outbox import PermanentDeliveryError, TransientDeliveryError
+from bot.transports.matrix_membership import Memberships
 from bot.transports.matrix_rooms import RoomDirectory
 
 BOT = "@relais:example.org"
 ALICE = "@alice:example.org"
+CAROL = "@carol:example.org"
 
 
 class FakeHttpResponse:
@@ -46,11 +49,13 @@ class FakeClient:
     async def send(self, *args: Any, **kwargs: Any) -> FakeHttpResponse:
         return FakeHttpResponse()
 
-    def synced(self, room_id: str, *, invited: str | None) -> None:
+    def synced(self, room_id: str, *, invited: str | None, joined: tuple[str, ...] = ()) -> None:
         room = MatrixRoom(room_id, BOT, encrypted=True)
         room.add_member(BOT, None, None)
         if invited is not None:
             room.add_member(invited, None, None, invited=True)
+        for person in joined:
+            room.add_member(person, None, None)
         self.rooms[room_id] = room
 
 
@@ -62,7 +67,8 @@ def client() -> FakeClient:
 @pytest.fixture
 def directory(app: App, client: FakeClient) -> RoomDirectory:
     matrix = MatrixConfig("https://example.org", BOT, "secret")
-    return RoomDirectory(app.services.config, matrix, client, app.services.store)
+    memberships = Memberships(client)  # type: ignore[arg-type]
+    return RoomDirectory(app.services.config, matrix, client, app.services.store, memberships)  # type: ignore[arg-type]
 
 
 async def test_waits_for_the_invitation_in_the_sync_and_opens_one_room(
@@ -98,6 +104,46 @@ async def test_a_known_direct_room_is_used_at_once(
     assert await directory.resolve_target(channel) == "!dm1:example.org"
     # Another process (after a restart) finds the room in the store and nio's rooms.
     matrix = MatrixConfig("https://example.org", BOT, "secret")
-    again = RoomDirectory(app.services.config, matrix, client, app.services.store)
+    again = RoomDirectory(
+        app.services.config,
+        matrix,
+        client,
+        app.services.store,
+        Memberships(client),  # type: ignore[arg-type]
+    )
     assert await again.resolve_target(channel) == "!dm1:example.org"
     assert len(client.created) == 1
+
+
+async def test_private_means_the_bot_and_exactly_one_person(
+    directory: RoomDirectory, client: FakeClient
+) -> None:
+    client.synced("!two:example.org", invited=None, joined=(ALICE,))
+    client.synced("!three:example.org", invited=CAROL, joined=(ALICE,))
+    client.synced("!alone:example.org", invited=None)
+    assert directory.is_private("!two:example.org")
+    assert not directory.is_private("!three:example.org")  # an invitation counts
+    assert not directory.is_private("!alone:example.org")
+    assert not directory.is_private("!unknown:example.org")
+
+
+async def test_a_third_person_moves_private_replies_to_a_new_room(
+    directory: RoomDirectory, client: FakeClient
+) -> None:
+    client.synced("!dm:example.org", invited=None, joined=(ALICE,))
+    await directory.note_private(ALICE, "!dm:example.org")
+    channel = Channel.direct_to("matrix", ALICE)
+    assert await directory.resolve_target(channel) == "!dm:example.org"
+    assert await directory.no_longer_private(["!dm:example.org"]) == []  # still private
+
+    client.synced("!dm:example.org", invited=None, joined=(ALICE, CAROL))  # Carol joins
+    assert await directory.no_longer_private(["!dm:example.org"]) == [("!dm:example.org", ALICE)]
+    with pytest.raises(TransientDeliveryError):
+        await directory.resolve_target(channel)  # a new private room is being opened
+    assert client.created[0]["invite"] == [ALICE]
+    client.synced("!dm1:example.org", invited=ALICE)
+    assert await directory.resolve_target(channel) == "!dm1:example.org"
+    # A reply addressed to the old room itself is refused rather than shown to Carol.
+    old = Channel("matrix", "!dm:example.org", is_direct=True)
+    with pytest.raises(PermanentDeliveryError):
+        await directory.resolve_target(old)

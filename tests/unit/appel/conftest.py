@@ -149,7 +149,7 @@ class Harness:
         self, content: dict[str, Any], *, sender: str = PEER, room: str = COORD
     ) -> None:
         self._events += 1
-        handler = self.app.services.event_handlers[EVENT_TYPE]
+        handler = self.app.services.event_handlers[EVENT_TYPE].handler
         await handler(
             InboundEvent(
                 transport="matrix",
