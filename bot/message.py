@@ -31,6 +31,8 @@ class Sender:
     id: str
     role: Role = Role.MEMBER
     display_name: str | None = None
+    # The console operator types on their own terminal: no flood limit there.
+    flood_limited: bool = True
 
     @property
     def is_organiser(self) -> bool:

@@ -238,8 +238,11 @@ class Outbox:
             # `relais agenda import`) may have recorded messages without waking us.
             until_due = IDLE_CHECK_SECONDS if next_due is None else next_due - self._clock()
             timeout = max(0.0, min(IDLE_CHECK_SECONDS, until_due))
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+            # cancellation that arrives as the event is set, and stop() would hang.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     async def _dispatch_due(self) -> float | None:
         """Start one delivery task per channel whose oldest pending message is due."""

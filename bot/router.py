@@ -9,9 +9,10 @@ import difflib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import texts
+from bot.config import FloodConfig
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState
 from bot.flood import FloodLimiter, FloodVerdict
@@ -21,6 +22,16 @@ from bot.outbox import OutgoingDraft
 from bot.text import is_help_request, normalize
 
 logger = logging.getLogger(__name__)
+
+# Every input is bounded (README, "Ce que le robot lit"): a longer message is refused with
+# a kind word, a command's arguments have their own limit, and a "command name" longer
+# than any real one is not looked up.
+MAX_MESSAGE_CHARS = 10_000
+DEFAULT_ARGUMENT_CHARS = 500
+MAX_COMMAND_WORD_CHARS = 32
+# Free text inside a conversation (a testimony told in many messages) has its own,
+# larger budget than commands: several times the command flood limit.
+CONVERSATION_BUDGET_FACTOR = 6
 
 HandlerResult = Reply | str | Sequence[Reply | str] | None
 Handler = Callable[[CommandContext], Awaitable[HandlerResult]]
@@ -57,6 +68,7 @@ class Command:
     examples: tuple[str, ...] = ()
     subcommands: tuple[Command, ...] = ()
     direct_only: bool = False
+    max_chars: int = DEFAULT_ARGUMENT_CHARS  # the arguments, all together
 
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -107,7 +119,15 @@ class Router:
         self._services = services
         self._commands: dict[str, Command] = {}
         self._by_name: dict[str, Command] = {}
-        self._flood = FloodLimiter(services.config.flood, time.monotonic)
+        flood = services.config.flood
+        self._flood = FloodLimiter(flood, time.monotonic)
+        self._conversation_flood = FloodLimiter(
+            FloodConfig(
+                flood.capacity * CONVERSATION_BUDGET_FACTOR,
+                flood.refill_per_minute * CONVERSATION_BUDGET_FACTOR,
+            ),
+            time.monotonic,
+        )
         self.prefix = services.config.command_prefix
 
     # -- registry --------------------------------------------------------------------
@@ -143,12 +163,12 @@ class Router:
             return 0  # plain chat in a room is none of our business
         if not text:
             return 0
-        # Free text inside a conversation (a testimony told over many messages) is not
-        # limited here; the flow bounds it. Commands and greetings are.
-        limited = is_command or state is None
+        # Free text inside a conversation (a testimony told over many messages) has its
+        # own, larger budget; commands and greetings share the ordinary one.
+        limiter = self._flood if is_command or state is None else self._conversation_flood
         verdict = (
-            self._flood.check(f"{message.transport}:{message.sender.id}")
-            if limited
+            limiter.check(f"{message.transport}:{message.sender.id}")
+            if message.sender.flood_limited
             else FloodVerdict.ALLOW
         )
         if verdict is FloodVerdict.DROP:
@@ -157,6 +177,9 @@ class Router:
         if verdict is FloodVerdict.WARN:
             logger.info("flood: warned a sender on %s", message.transport)
             return await self.send(message, [texts.FLOOD_WARNING])
+        if len(text) > MAX_MESSAGE_CHARS:
+            logger.info("refused a message over %d characters", MAX_MESSAGE_CHARS)
+            return await self.send(message, [texts.too_long_message(len(text), MAX_MESSAGE_CHARS)])
         started = time.monotonic()
         replies = await self._dispatch(message, text, is_command, state)
         count = await self.send(message, replies)
@@ -167,8 +190,13 @@ class Router:
         self, message: Message, text: str, is_command: bool, state: ConversationState | None
     ) -> Sequence[Reply | str]:
         if is_command:
-            word, _, raw = text[len(self.prefix) :].partition(" ")
+            # "! droit caf": phones often put a space after the exclamation mark.
+            word, _, raw = text[len(self.prefix) :].lstrip().partition(" ")
+            if len(word) > MAX_COMMAND_WORD_CHARS:
+                return [texts.unknown_command(self.prefix, word, None)]
             word = normalize(word)
+            if not word:
+                return [texts.greeting(self.prefix, self._visible_commands(message.sender))]
             if state is not None:
                 handled = await self._conversation_control(message, state, word, raw)
                 if handled is not None:
@@ -197,6 +225,9 @@ class Router:
             return [texts.subcommand_menu(self.prefix, command)]
         if command.direct_only and not message.is_direct:
             return [texts.DIRECT_ONLY]
+        if len(raw.strip()) > command.max_chars:
+            logger.info("command %s: arguments too long", name)
+            return [texts.too_long_arguments(len(raw.strip()), command.max_chars)]
         started = time.monotonic()
         try:
             args = parse_args(command, raw)
@@ -310,7 +341,7 @@ def _as_list(result: HandlerResult) -> list[Reply | str]:
 
 
 def _with_role(message: Message, role: Role) -> Message:
-    sender = Sender(message.sender.id, role, message.sender.display_name)
+    sender = replace(message.sender, role=role)
     return Message(
         sender=sender,
         channel=message.channel,

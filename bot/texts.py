@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.text import quoted
+
 if TYPE_CHECKING:
     from bot.router import Command
 
@@ -47,9 +49,27 @@ def greeting(prefix: str, commands: Sequence[Command]) -> str:
 
 def unknown_command(prefix: str, word: str, suggestion: str | None) -> str:
     hint = f" Vouliez-vous dire {prefix}{suggestion} ?" if suggestion else ""
+    typed = quoted(prefix + word, 40)
+    return f"Je ne connais pas la commande « {typed} ».{hint} Tapez {prefix}aide pour la liste."
+
+
+def too_long_message(length: int, limit: int) -> str:
     return (
-        f"Je ne connais pas la commande « {prefix}{word} ».{hint} Tapez {prefix}aide pour la liste."
+        f"Votre message est trop long pour moi ({number(length)} caractères) : je lis au plus "
+        f"{number(limit)} caractères par message. Envoyez-le en plusieurs messages."
     )
+
+
+def too_long_arguments(length: int, limit: int) -> str:
+    return (
+        f"C'est trop long pour cette commande ({number(length)} caractères, "
+        f"{number(limit)} au plus). Raccourcissez, puis réessayez."
+    )
+
+
+def number(value: int) -> str:
+    """12345 → "12 345", as French writes it (a narrow no-break space between groups)."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def usage_error(problem: str, usage: str, examples: Sequence[str]) -> str:

@@ -80,7 +80,7 @@ class ConsoleTransport:
 
     def message(self, text: str) -> Message:
         return Message(
-            sender=Sender(self.user, self.role),
+            sender=Sender(self.user, self.role, flood_limited=False),
             channel=self.channel(),
             text=text,
             received_at=datetime.now(UTC),

@@ -379,7 +379,8 @@ class MatrixTransport:
     # -- sending ---------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:
         try:
-            await asyncio.wait_for(self._ready.wait(), timeout=30)
+            async with asyncio.timeout(30):
+                await self._ready.wait()
         except TimeoutError:
             raise TransientDeliveryError("Matrix pas encore connecté") from None
         assert self._rooms is not None
@@ -469,7 +470,8 @@ class MatrixTransport:
 
     # -- used by tests and the demo -------------------------------------------------------
     async def wait_ready(self, timeout: float = 30) -> None:  # noqa: ASYNC109
-        await asyncio.wait_for(self._ready.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await self._ready.wait()
 
     async def memberships_idle(self) -> None:
         assert self._memberships is not None

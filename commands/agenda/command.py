@@ -6,6 +6,9 @@ from bot.message import Role
 from bot.router import Arg, Command
 from commands.agenda import edit, handlers, texts
 
+# When, title, place and description together.
+MAX_EVENT_CHARS = 4000
+
 
 def agenda_command() -> Command:
     return Command(
@@ -41,6 +44,7 @@ def agenda_command() -> Command:
                 texts.ADD_SUMMARY,
                 handlers.add,
                 args=(Arg(texts.ADD_ARG, rest=True),),
+                max_chars=MAX_EVENT_CHARS,
                 aliases=("ajout", "nouveau", "creer"),
                 role=Role.ORGANISER,
                 examples=("!agenda ajouter samedi 23 mai 15h | Rassemblement | Bois du Fouillet",),
@@ -50,6 +54,7 @@ def agenda_command() -> Command:
                 texts.EDIT_SUMMARY,
                 edit.edit,
                 args=(Arg("N champ valeur", rest=True),),
+                max_chars=MAX_EVENT_CHARS,
                 aliases=("changer", "modif", "deplacer"),
                 role=Role.ORGANISER,
                 details=texts.EDIT_DETAILS,

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from bot.context import CommandContext
 from bot.router import CommandError
-from bot.text import normalize, parse_yes_no
+from bot.text import normalize, parse_yes_no, quoted
 from commands.agenda import render, texts
 from commands.agenda.adding import MAX_DESCRIPTION, MAX_PLACE, MAX_TITLE
 from commands.agenda.flow import FLOW, STEP_CHANGE, service_of, times_to_data
@@ -53,7 +53,9 @@ async def edit(ctx: CommandContext) -> str:
         raise CommandError(texts.EDIT_USAGE.format(prefix=ctx.prefix))
     field = FIELDS.get(normalize(word))
     if field is None:
-        raise CommandError(texts.EDIT_UNKNOWN_FIELD.format(field=word, prefix=ctx.prefix))
+        raise CommandError(
+            texts.EDIT_UNKNOWN_FIELD.format(field=quoted(word, 40), prefix=ctx.prefix)
+        )
     value = value.strip()
     if not value:
         raise CommandError(texts.EDIT_NEED_VALUE.format(prefix=ctx.prefix))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import CommandContext
 from bot.router import CommandError
-from bot.text import numbered
+from bot.text import numbered, quoted
 from commands.agenda import render, texts
 from commands.agenda.adding import prepare_add, split_parts
 from commands.agenda.flow import FLOW as AGENDA_FLOW
@@ -68,7 +68,9 @@ async def list_days(ctx: CommandContext, days: int) -> str:
 async def agenda(ctx: CommandContext) -> str:
     word = ctx.raw_args.strip()
     if word:
-        raise CommandError(texts.LIST_UNKNOWN_PERIOD.format(word=word, prefix=ctx.prefix))
+        raise CommandError(
+            texts.LIST_UNKNOWN_PERIOD.format(word=quoted(word, 40), prefix=ctx.prefix)
+        )
     return await list_days(ctx, WEEK_DAYS)
 
 

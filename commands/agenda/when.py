@@ -40,6 +40,7 @@ Choices (each one is tested in tests/unit/agenda/test_when.py):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -53,7 +54,12 @@ from commands.agenda.when_phrases import Recur
 from commands.agenda.when_resolve import Context
 from commands.agenda.when_tokens import tokenize
 
-__all__ = ["When", "WhenError", "WhenErrorKind", "parse_when"]
+__all__ = ["MAX_WHEN_CHARS", "When", "WhenError", "WhenErrorKind", "parse_when"]
+
+# A date is a few words: longer text is refused before parsing (bounded cost), and so is
+# a number longer than a year (nobody means "dans 9999999999 jours").
+MAX_WHEN_CHARS = 200
+_LONG_NUMBER = re.compile(r"\d{5,}")
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,17 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> When:
     """Parse `text` relative to `now` (aware); raise WhenError with a French message."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    if len(text) > MAX_WHEN_CHARS:
+        raise WhenError(WhenErrorKind.UNCLEAR, when_text.too_long(MAX_WHEN_CHARS))
+    if _LONG_NUMBER.search(text):
+        raise WhenError(WhenErrorKind.UNCLEAR, when_text.number_too_long())
     ctx = Context(now.astimezone(tz), tz)
     phrases = parse_phrases(tokenize(normalize(text)))
-    if any(isinstance(p, Recur) for p in phrases):
-        found = build_recurrence(phrases, ctx)
-    else:
-        found = build_single(phrases, ctx)
+    try:
+        if any(isinstance(p, Recur) for p in phrases):
+            found = build_recurrence(phrases, ctx)
+        else:
+            found = build_single(phrases, ctx)
+    except OverflowError:  # a date beyond the calendar (year 9999 and over)
+        raise WhenError(WhenErrorKind.INVALID_DATE, when_text.too_far()) from None
     return When(found.start, found.end, found.all_day, found.rrule)

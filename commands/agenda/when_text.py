@@ -352,3 +352,21 @@ def no_start_time() -> WhenError:
         WhenErrorKind.NO_TIME,
         "À quelle heure ça commence ? Écrivez par exemple « samedi de 14h à 18h ».",
     )
+
+
+def too_long(limit: int) -> str:
+    return (
+        f"C'est trop long pour une date ({limit} caractères au plus). Écrivez seulement le "
+        "jour et l'heure, par exemple « samedi 15h » ou « 31/05 10h30 »."
+    )
+
+
+def number_too_long() -> str:
+    return (
+        "Je ne comprends pas ce nombre : il est bien trop grand pour une date. Écrivez par "
+        "exemple « samedi 15h », « dans 3 jours 10h » ou « 31/05/2027 18h »."
+    )
+
+
+def too_far() -> str:
+    return "Cette date est bien trop loin. Écrivez une date des prochaines années."

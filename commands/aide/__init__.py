@@ -6,6 +6,7 @@ from bot.context import CommandContext, Services
 from bot.feature import Feature
 from bot.message import Role
 from bot.router import Arg, Command, CommandError, Router
+from bot.text import quoted
 from commands.aide import texts
 
 
@@ -48,7 +49,9 @@ def help_text(router: Router, ctx: CommandContext) -> str:
         return "\n".join(lines)
     command = router.find(wanted)
     if command is None:
-        raise CommandError(texts.HELP_UNKNOWN.format(prefix=prefix, word=wanted.lstrip(prefix)))
+        raise CommandError(
+            texts.HELP_UNKNOWN.format(prefix=prefix, word=quoted(wanted.lstrip(prefix), 40))
+        )
     lines = [f"{prefix}{command.name} : {command.summary}"]
     if command.details:
         lines += ["", command.details]

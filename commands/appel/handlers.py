@@ -8,8 +8,8 @@ from datetime import timedelta
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState, Turn
 from bot.message import Message, Role
-from bot.router import Arg, Command, CommandError
-from bot.text import numbered, parse_yes_no
+from bot.router import MAX_MESSAGE_CHARS, Arg, Command, CommandError
+from bot.text import numbered, parse_yes_no, quoted
 from commands.appel import launch, render, texts
 from commands.appel.repo import StoredCall
 from commands.appel.service import AppelService
@@ -139,7 +139,7 @@ async def _decide(ctx: CommandContext, verb: str) -> str:
     group = service.group(group_name)
     if group is None:
         names = ", ".join(g.name for g in service.config.groups) or "-"
-        raise CommandError(texts.UNKNOWN_GROUP.format(name=group_name, names=names))
+        raise CommandError(texts.UNKNOWN_GROUP.format(name=quoted(group_name, 40), names=names))
     if not (
         ctx.message.sender.is_organiser or launch.in_organisers_room(ctx.message.channel, group)
     ):
@@ -174,6 +174,7 @@ def commands() -> list[Command]:
             summary=texts.APPEL_SUMMARY,
             handler=start_call,
             args=(Arg(texts.APPEL_ARG, rest=True),),
+            max_chars=MAX_MESSAGE_CHARS,  # the call's own limit (appels.longueur_max) says more
             aliases=("relayer",),
             role=Role.ORGANISER,
             details=texts.APPEL_DETAILS,

@@ -13,7 +13,7 @@ from bot.config import GroupConfig
 from bot.conversation import Turn
 from bot.message import Channel, Message
 from bot.router import CommandError
-from bot.text import numbered, parse_choice
+from bot.text import numbered, parse_choice, quoted
 from commands.appel import render, texts
 from commands.appel.model import Call, new_uid, parse_utc, utc_text
 from commands.appel.options import LaunchOptions, OptionError, default_expiry, parse_options
@@ -65,7 +65,9 @@ async def start(service: AppelService, message: Message, raw: str) -> Turn:
         chosen = service.group(options.group)
         if chosen is None:
             names = ", ".join(g.name for g in service.config.groups) or "-"
-            raise CommandError(texts.UNKNOWN_GROUP.format(name=options.group, names=names))
+            raise CommandError(
+                texts.UNKNOWN_GROUP.format(name=quoted(options.group, 40), names=names)
+            )
         guessed = chosen
     if guessed is None and service.config.groups:
         choices = [g.name for g in service.config.groups]

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 from bot.feature import Feature
 
+# A question, even told as a story ("ma mère a 80 ans, elle a reçu…"), fits here.
+MAX_QUESTION_CHARS = 1000
+
 if TYPE_CHECKING:
     from bot.context import Services
     from bot.router import Router
@@ -44,6 +47,7 @@ class DroitFeature(Feature):
                 details=texts.DROIT_DETAILS.format(prefix=prefix),
                 handler=droit,
                 args=(Arg("question", required=False, rest=True),),
+                max_chars=MAX_QUESTION_CHARS,
                 examples=examples(*texts.DROIT_EXAMPLES),
                 subcommands=(
                     Command(

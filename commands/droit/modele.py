@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.text import normalize
+from bot.text import normalize, quoted
 from commands.droit import texts
 from commands.droit.base import knowledge
 from commands.droit.model import Content, Template
@@ -55,8 +55,8 @@ def template_replies(content: Content, query: str, prefix: str) -> list[str]:
         )
         return [intro, template.body]
     if found:
-        return [template_list(found, prefix, texts.MODELE_SEVERAL.format(query=query.strip()))]
-    title = texts.MODELE_NOT_FOUND.format(query=query.strip())
+        return [template_list(found, prefix, texts.MODELE_SEVERAL.format(query=quoted(query)))]
+    title = texts.MODELE_NOT_FOUND.format(query=quoted(query))
     return [template_list(content.templates, prefix, title)]
 
 

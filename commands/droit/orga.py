@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.text import normalize
+from bot.text import normalize, quoted
 from commands.droit import texts
 from commands.droit.answers import find_theme
 from commands.droit.base import knowledge
@@ -80,7 +80,7 @@ def find_organisations(content: Content, query: str, prefix: str) -> str:
     if named:
         return "\n\n".join(organisation_text(o) for o in named)
     themes = ", ".join(t for t in THEMES if any(t in o.themes for o in content.organisations))
-    return texts.ORGA_NOT_FOUND.format(query=wanted, themes=themes, prefix=prefix)
+    return texts.ORGA_NOT_FOUND.format(query=quoted(wanted), themes=themes, prefix=prefix)
 
 
 def _by_name(orgs: Sequence[Organisation], query: str) -> list[Organisation]:
