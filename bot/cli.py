@@ -11,12 +11,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, texts
 from bot.app import App, RunningTransport, all_migrations, feature_sections
 from bot.config import Config, embedded_config, load_config
 from bot.configcheck import ConfigError
 from bot.feature import Feature
-from bot.logs import setup_logging
+from bot.logs import describe_failure, setup_logging
 from bot.store import Store, StoreError
 from bot.transports.console import ConsoleTransport
 
@@ -97,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_OK
+    except Exception as exc:  # never a raw traceback for a person at a terminal
+        print(texts.UNEXPECTED_CLI_ERROR.format(kind=exc.__class__.__name__), file=sys.stderr)
+        if getattr(args, "verbose", 0):
+            print(describe_failure(exc), file=sys.stderr)
+        return EXIT_ERROR
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -92,3 +92,8 @@ NOT_DELIVERED = (
 )
 NOT_DELIVERED_WHERE_MASTODON = "sur Mastodon"
 NOT_DELIVERED_WHERE_ROOM = "dans le salon {room}"
+
+UNEXPECTED_CLI_ERROR = (
+    "Relais s'est arrêté sur une erreur inattendue ({kind}). Rien d'autre n'a été fait. "
+    "Relancez avec -v pour les détails techniques, et signalez-la si elle revient."
+)

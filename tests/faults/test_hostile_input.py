@@ -14,6 +14,10 @@ benchmark: 60 ms is an order of magnitude above what a normal command costs here
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -33,6 +37,7 @@ from commands import all_features
 from commands.temoignage.crypto import encode_key
 from tests.helpers import RecordingTransport, message
 
+ROOT = Path(__file__).resolve().parents[2]
 CPU_BUDGET_SECONDS = 0.060
 PUBLIC_KEY = encode_key(bytes(nacl.public.PrivateKey.generate().public_key))
 ECHO_LIMIT = 200  # characters of the input a reply may contain (a quoted excerpt)
@@ -222,3 +227,25 @@ async def test_conversations_survive_hostile_free_text(app: App, payload: str) -
                 message("x").received_at,
             )
         )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["dans 9999999999 jours", "9" * 4_301, "x" * 65_536, "le 31/12/9999 23h59", "\x1b[31m\u202e"],
+    ids=["overflow", "4301 digits", "64 KB", "last day of the calendar", "control characters"],
+)
+def test_the_date_cli_answers_bad_input_in_french_without_a_traceback(typed: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "agenda", "parse", "--json", typed],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.returncode in (0, 1)
+    if result.returncode == 1:
+        error = json.loads(result.stdout)["error"]
+        assert error and error[0].isupper() and len(error) < 300

@@ -66,3 +66,11 @@ def test_console_refuses_a_newer_database_clearly(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "version plus récente de Relais" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_piped_console_is_not_flood_limited(tmp_path: Path) -> None:
+    """The console is the operator's own terminal: 30 piped lines get 30 answers."""
+    result = run_console("!ping\n" * 30, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Pong !") == 30
+    assert "Doucement" not in result.stdout

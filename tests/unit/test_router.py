@@ -150,3 +150,40 @@ async def test_same_event_handled_twice_is_answered_once(app: App) -> None:
     await app.router.handle(msg)
     await app.services.outbox.drain(5)
     assert [t for t in transport.sent if t.in_reply_to == "$same"].__len__() == 1
+
+
+async def test_conversation_free_text_has_its_own_larger_budget(app: App) -> None:
+    """500 story lines in a row: far more than the command budget gets through, then a
+    warning, then silence until the budget refills: never 500 replies."""
+    from bot.conversation import ConversationState, Turn
+    from bot.message import Message
+
+    class Story:
+        name = "story"
+        controls = frozenset()
+
+        async def on_input(self, services, message: Message, state, text: str) -> Turn:  # type: ignore[no-untyped-def]
+            return Turn(["noté"], "story")
+
+        def help_for(self, state: ConversationState) -> str:
+            return "aide"
+
+        async def on_cancel(self, services, state) -> str:  # type: ignore[no-untyped-def]
+            return "annulé"
+
+    app.services.conversations.register(Story())  # type: ignore[arg-type]
+    teller = message("début", sender="@story:example.org", direct=True)
+    await app.services.conversations.start(teller, "story", "story")
+    outs = [
+        await replies(app, f"ligne {i}", sender="@story:example.org", direct=True)
+        for i in range(500)
+    ]
+    noted = sum(out == ["noté"] for out in outs)
+    warned = sum(bool(out) and "Doucement" in out[0] for out in outs)
+    assert app.config.flood.capacity * 3 < noted < 100
+    assert 1 <= warned <= 3
+    assert sum(len(out) for out in outs) == noted + warned
+
+
+async def test_a_space_after_the_prefix_is_accepted(app: App) -> None:
+    assert await replies(app, "! ping") == await replies(app, "!ping")
