@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.announce import MASTODON_ANNOUNCE_ID, organisers_channel
 from bot.config import Config, GroupConfig, GroupMastodonConfig, MastodonConfig
@@ -23,6 +24,7 @@ from bot.store import Store
 from bot.transports import mastodon_texts as texts
 from bot.transports.mastodon_api import ApiError, ApiErrorKind, MastodonApi
 from bot.transports.mastodon_parse import InstanceInfo, local_form, narrow_visibility
+from bot.transports.mastodon_recover import PENDING_PREFIX, PostRecovery
 from bot.transports.mastodon_server import MastodonTuning, ServerFacts
 from bot.transports.mastodon_text import markdown_to_plain, split_thread
 
@@ -67,6 +69,7 @@ class Poster:
         self._outbox = outbox
         self._tuning = tuning
         self._now = now
+        self._recovery = PostRecovery(api, facts, store, max_wait=tuning.deliver_max_wait)
 
     async def deliver(self, item: Outgoing) -> str | None:
         if item.kind is ReplyKind.EVENT:
@@ -220,22 +223,27 @@ class Poster:
         in_reply_to_id: str | None,
         visibility: str,
         spoiler_text: str | None,
-    ) -> dict[str, object]:
-        result: dict[str, object] = await self._api.call(
-            "status_post",
-            text,
-            in_reply_to_id=in_reply_to_id,
-            visibility=visibility,
-            spoiler_text=spoiler_text,
-            language=LANGUAGE,
-            idempotency_key=key,
-            max_wait=self._tuning.deliver_max_wait,
-        )
-        return result
+    ) -> dict[str, Any]:
+        async def post() -> dict[str, Any]:
+            result: dict[str, Any] = await self._api.call(
+                "status_post",
+                text,
+                in_reply_to_id=in_reply_to_id,
+                visibility=visibility,
+                spoiler_text=spoiler_text,
+                language=LANGUAGE,
+                idempotency_key=key,
+                max_wait=self._tuning.deliver_max_wait,
+            )
+            return result
+
+        # The server may ignore the idempotency key: a retry first looks for the post.
+        return await self._recovery.post_once(key, text, in_reply_to_id, post)
 
     async def _forget_thread(self, item: Outgoing) -> None:
         await self._store.execute(
-            "DELETE FROM kv_state WHERE key = ?", (THREAD_STATE_PREFIX + item.key,)
+            "DELETE FROM kv_state WHERE key = ? OR key LIKE ?",
+            (THREAD_STATE_PREFIX + item.key, f"{PENDING_PREFIX}{item.key}%"),
         )
 
     # -- faults --------------------------------------------------------------------------------

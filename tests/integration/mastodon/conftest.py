@@ -27,8 +27,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import requests
+from aiohttp import web
 from mastodon import Mastodon
 
 from bot.app import App
@@ -284,6 +286,73 @@ async def proxy(mastodon_server: MockMastodon) -> AsyncIterator[CuttableProxy]:
     await forward.start()
     yield forward
     await forward.close()
+
+
+# -- a server that ignores Idempotency-Key and loses answers -----------------------------------
+class ForgetfulServer:
+    """An HTTP proxy in front of the real server that behaves like a Mastodon-API server
+    without idempotency (Takahē): it drops the Idempotency-Key header, and for the next
+    `lose` status posts it lets the server save the post but never answers the client
+    (the connection is cut, as by a network fault after the server did its work)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.lose = 0
+        self.posts_seen = 0
+        self.base_url = ""
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def _forward(self, request: web.Request) -> web.StreamResponse:
+        assert self._session is not None
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() not in ("host", "idempotency-key", "content-length")
+        }
+        body = await request.read()
+        async with self._session.request(
+            request.method, self.target + request.path_qs, headers=headers, data=body
+        ) as upstream:
+            payload = await upstream.read()
+            is_post = request.method == "POST" and request.path == "/api/v1/statuses"
+            if is_post:
+                self.posts_seen += 1
+                if self.lose > 0 and upstream.status == 200:
+                    self.lose -= 1
+                    assert request.transport is not None
+                    request.transport.abort()  # saved upstream, never answered here
+                    raise ConnectionResetError("answer lost")
+            response = web.Response(status=upstream.status, body=payload)
+            for name in ("Content-Type", "Link", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+                if name in upstream.headers:
+                    response.headers[name] = upstream.headers[name]
+            return response
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._session is not None:
+            await self._session.close()
+
+
+@pytest.fixture
+async def forgetful(mastodon_server: MockMastodon) -> AsyncIterator[ForgetfulServer]:
+    server = ForgetfulServer(mastodon_server.base_url)
+    await server.start()
+    yield server
+    await server.close()
 
 
 # -- a tiny DM conversation (a testimony told over several messages) -------------------------

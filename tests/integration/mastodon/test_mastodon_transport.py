@@ -23,6 +23,7 @@ from tests.integration.mastodon.conftest import (
     FAST,
     Account,
     CuttableProxy,
+    ForgetfulServer,
     MockMastodon,
     Relais,
     StartRelais,
@@ -242,6 +243,24 @@ async def test_a_retry_after_a_lost_answer_does_not_post_twice(
     assert sum(1 for p in posts if plain(p).startswith("Un seul message.")) == 1
     assert sum(1 for p in posts if "(1/" in plain(p)) == 1
     assert len({plain(p) for p in posts}) == len(posts)
+
+
+async def test_a_server_without_idempotency_that_lost_the_answer_gets_one_post(
+    mastodon_server: MockMastodon, start_relais: StartRelais, forgetful: ForgetfulServer
+) -> None:
+    """As on Takahē: no Idempotency-Key, and the first answer is lost after the server
+    saved the post. The outbox retries; Relais finds its post and does not post again."""
+    forgetful.lose = 1
+    async with start_relais(base_url=forgetful.base_url) as relais:
+        people = People(mastodon_server, relais)
+        key = await people.announce("Rassemblement samedi 15h devant la CAF.")
+        await wait_until(lambda: people.delivered(key), within=30)
+        state = await relais.app.services.outbox.status(key)
+        posts = [plain(p) for p in await people.posts()]
+    assert state is not None and state["status"] == "delivered"
+    assert forgetful.posts_seen == 1  # the retry looked first, and did not post
+    assert sum(1 for p in posts if p.startswith("Rassemblement samedi 15h")) == 1
+    assert state["remote_id"]
 
 
 async def test_refused_post_tells_the_organisers_and_is_not_retried(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+from datetime import UTC, datetime
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ class FakeApi:
             "account_verify_credentials": lambda: {"id": "1", "acct": "relais"},
             "status_post": self._status_post,
             "notifications": lambda **kwargs: [],
+            "account_statuses": self._account_statuses,
         }
         self.statuses: list[dict[str, Any]] = []
         self._ids = itertools.count(1000)
@@ -53,6 +56,18 @@ class FakeApi:
         status = {"id": str(next(self._ids)), "text": text, **kwargs}
         self.statuses.append(status)
         return status
+
+    def _account_statuses(self, account_id: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """Our own statuses as the server renders them: newest first, HTML content."""
+        rendered = [
+            status
+            | {
+                "content": "<p>" + html.escape(status["text"]) + "</p>",
+                "created_at": datetime.now(UTC).isoformat(),
+            }
+            for status in self.statuses
+        ]
+        return list(reversed(rendered))[: kwargs.get("limit", 20)]
 
     def posts(self) -> list[dict[str, Any]]:
         return [

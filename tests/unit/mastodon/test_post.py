@@ -305,3 +305,39 @@ async def test_refused_thread_part_forgets_the_partial_thread(
         await poster.deliver(outgoing(text, channel=ANNOUNCE, key="appel-8"))
     assert len(api.statuses) == 1
     assert await store.get_state("mastodon:thread:appel-8") is None
+
+
+async def test_a_lost_answer_on_a_server_without_idempotency_is_not_posted_twice(
+    poster: Poster, api: FakeApi
+) -> None:
+    """The status was saved but the answer never came back (network cut); the server
+    ignores Idempotency-Key: the retry finds the post among the bot's own and adopts it."""
+    saved = api.handlers["status_post"]
+
+    def saved_then_lost(text: str, **kwargs: Any) -> dict[str, Any]:
+        saved(text, **kwargs)
+        raise ApiError(ApiErrorKind.TRANSIENT, "network error")
+
+    api.handlers["status_post"] = saved_then_lost
+    item = answer("Voici la fiche CAF.", "public")
+    with pytest.raises(TransientDeliveryError):
+        await poster.deliver(item)
+    api.handlers["status_post"] = saved
+    remote = await poster.deliver(item)
+    assert len(api.statuses) == 1  # one post on the server, not two
+    assert remote == api.statuses[0]["id"]
+    assert [name for name, _, _ in api.calls].count("status_post") == 1
+
+
+async def test_a_refused_post_is_tried_again_without_looking_for_it(
+    poster: Poster, api: FakeApi
+) -> None:
+    api.failures[("status_post", 1)] = ApiError(
+        ApiErrorKind.RATE_LIMITED, "rate limited", status=429, retry_after=1
+    )
+    item = answer("x", "public")
+    with pytest.raises(TransientDeliveryError):
+        await poster.deliver(item)
+    await poster.deliver(item)
+    assert "account_statuses" not in [name for name, _, _ in api.calls]
+    assert len(api.statuses) == 1
