@@ -12,6 +12,9 @@ from bot.config import parse_config
 from commands import all_features
 from tests.helpers import RecordingTransport
 
+# The real Synapse servers (session fixtures), for the integration and fault suites.
+pytest_plugins = ("tests.kit.synapse",)
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:

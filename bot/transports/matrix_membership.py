@@ -25,9 +25,12 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
 # Refusals that no retry can change; anything else (rate limit, 5xx, network) is retried.
-FINAL_REFUSALS = frozenset({"M_FORBIDDEN", "M_NOT_FOUND", "M_BAD_JSON", "M_INVALID_PARAM"})
+FINAL_REFUSALS = frozenset(
+    {"M_FORBIDDEN", "M_BAD_STATE", "M_NOT_FOUND", "M_BAD_JSON", "M_INVALID_PARAM"}
+)
 REASONS = {
-    "M_FORBIDDEN": "not invited, or banned: invite the bot to the room",
+    "M_FORBIDDEN": "not invited: invite the bot to the room",
+    "M_BAD_STATE": "the bot is banned from the room",
     "M_NOT_FOUND": "no such room or alias",
 }
 

@@ -89,7 +89,7 @@ class RoomDirectory:
         return "*" in allow or inviter in allow or _server_of(inviter) in allow
 
     def on_invite(self, room_id: str, inviter: str | None) -> None:
-        if not self.invite_allowed(inviter):
+        if self.group_of(room_id) is None and not self.invite_allowed(inviter):
             logger.info("declining an invite from a server outside the allowlist")
             self.memberships.leave(room_id, texts.INVITE_REFUSED)
             return

@@ -67,6 +67,20 @@ class SessionFiles:
         self.session_path.unlink(missing_ok=True)
 
 
+# nio remembers every decrypted message (sender key, session, index) to refuse replays:
+# 100 000 entries by default, about half a kilobyte each, so a long-running bot grew by
+# ~0.5 KB per message. The last few thousand are what replay protection needs (handled
+# event ids are also recorded in the store).
+REPLAY_WINDOW = 5_000
+
+
+def bound_memory(client: AsyncClient) -> None:
+    """Cap nio's per-message caches (call once the crypto store is loaded)."""
+    olm = client.olm
+    if olm is not None and olm.message_index_store.maxsize > REPLAY_WINDOW:
+        olm.message_index_store = type(olm.message_index_store)(REPLAY_WINDOW)
+
+
 def client_config() -> AsyncClientConfig:
     return AsyncClientConfig(
         encryption_enabled=True,
@@ -103,6 +117,7 @@ async def connect(config: MatrixConfig, files: SessionFiles) -> AsyncClient:
         whoami = await client.whoami()
         if isinstance(whoami, WhoamiResponse):
             logger.info("restored Matrix device %s", session.device_id)
+            bound_memory(client)
             return client
         await client.close()
         if getattr(whoami, "status_code", "") != "M_UNKNOWN_TOKEN":
@@ -132,6 +147,7 @@ async def _password_login(config: MatrixConfig, files: SessionFiles) -> AsyncCli
         Session(config.homeserver, response.user_id, response.device_id, response.access_token)
     )
     logger.info("logged in to Matrix as a new device %s", response.device_id)
+    bound_memory(client)
     return client
 
 

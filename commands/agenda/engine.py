@@ -30,7 +30,7 @@ from bot.store import Store
 from commands.agenda import render
 from commands.agenda.config import AgendaConfig
 from commands.agenda.groups import event_targets, zone_of
-from commands.agenda.model import Event, floor_second, utc_text
+from commands.agenda.model import Event, Occurrence, floor_second, utc_text
 from commands.agenda.recurrence import occurrence_for_key
 from commands.agenda.reminders import Verdict, decide, due_between, next_check
 from commands.agenda.repo import EventRepo, Marker, Schedule
@@ -184,13 +184,23 @@ class ReminderEngine:
                     text = render.reminder_text(
                         due.occurrence, now, tz, late=late, prefix=self._config.command_prefix
                     )
-                    plan.sends.append((marker, self._draft(marker, target, text)))
+                    plan.sends.append((marker, self._draft(marker, target, text, due.occurrence)))
                 else:
                     plan.skips.append((marker, verdict))
 
-    def _draft(self, marker: Marker, target: Channel, text: str) -> OutgoingDraft:
+    def _draft(
+        self, marker: Marker, target: Channel, text: str, occurrence: Occurrence
+    ) -> OutgoingDraft:
         key = reminder_key(marker.event_id, marker.occurrence, marker.offset_key, marker.target)
-        return OutgoingDraft(target, text, kind=ReplyKind.ANNOUNCEMENT, key=key)
+        # A reminder that could not leave before the event started is no longer useful:
+        # the outbox gives it up then (and tells the organisers) instead of sending it late.
+        return OutgoingDraft(
+            target,
+            text,
+            kind=ReplyKind.ANNOUNCEMENT,
+            key=key,
+            expires_at=occurrence.reference.timestamp(),
+        )
 
     async def _commit(self, plan: _Plan, now: datetime, report: RunReport) -> None:
         decided_at = utc_text(now)
@@ -256,7 +266,7 @@ class ReminderEngine:
             text = render.reminder_text(
                 occurrence, now, tz, late=marker.late, prefix=self._config.command_prefix
             )
-            drafts.append(self._draft(marker, target, text))
+            drafts.append(self._draft(marker, target, text, occurrence))
             sent.append(marker)
         if drafts:
             await self._outbox.enqueue_many(drafts)

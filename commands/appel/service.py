@@ -181,7 +181,11 @@ class AppelService:
         if target.kind == "peer":
             return self.event_draft(call, target.channel, target.outbox_key, retract=False)
         return OutgoingDraft(
-            target.channel, render.copy_text(call), ReplyKind.ANNOUNCEMENT, key=target.outbox_key
+            target.channel,
+            render.copy_text(call),
+            ReplyKind.ANNOUNCEMENT,
+            key=target.outbox_key,
+            expires_at=call.expiry.timestamp(),  # an expired call is no longer relayed
         )
 
     def event_draft(

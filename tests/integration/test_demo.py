@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from bot.localsynapse import UserCredentials
-from tests.integration.matrix_support import Person
+from tests.kit.matrix import Person
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from nacl.public import PrivateKey
-from nio import RoomMessageNotice
 
 from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.transports.matrix_format import _ALLOWED_TAGS
 from commands.temoignage import texts as tem_texts
-from tests.integration.matrix_support import (
+from tests.kit.matrix import (
     Person,
     RelaisUnderTest,
     accept_invite,
+    answer,
+    ask,
+    bodies,
     replied_event,
     set_feature_config,
 )
@@ -57,25 +59,6 @@ async def login(
     person = await Person.login(synapse, await new_user(name), tmp_path / name)
     people.append(person)
     return person
-
-
-async def ask(person: Person, room_id: str, text: str, count: int = 1) -> list[RoomMessageNotice]:
-    """Say something and wait for the `count` answers that reply to it."""
-    event_id = await person.say(room_id, text)
-    return await person.notices(room_id, count=count, where=lambda e: replied_event(e) == event_id)
-
-
-async def answer(person: Person, room_id: str, text: str) -> str:
-    (notice,) = await ask(person, room_id, text)
-    return str(notice.body)
-
-
-def bodies(person: Person, room_id: str, where: Callable[[str], bool]) -> list[str]:
-    return [
-        e.body
-        for r, e in person.seen
-        if r == room_id and isinstance(e, RoomMessageNotice) and where(e.body)
-    ]
 
 
 def html_tags(html: str) -> set[str]:

@@ -17,7 +17,7 @@ from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.message import Channel, InboundEvent, ReplyKind, Role
 from bot.outbox import OutgoingDraft
 from bot.router import Command, Router
-from tests.integration.matrix_support import Person, RelaisUnderTest, replied_event
+from tests.kit.matrix import Person, RelaisUnderTest, replied_event
 from tests.unit.test_conversation import SurveyFeature
 
 from .conftest import NewUser

@@ -15,7 +15,7 @@ from bot.config import parse_config
 from bot.localsynapse import LocalSynapse, UserCredentials
 from commands.appel.service import AppelService
 from tests.helpers import wait_until
-from tests.integration.matrix_support import Person, RelaisUnderTest
+from tests.kit.matrix import Person, RelaisUnderTest
 
 
 class AppelRelais(RelaisUnderTest):

@@ -18,7 +18,7 @@ from nio import RoomMessageNotice
 
 from bot.localsynapse import LocalSynapse
 from tests.integration.appel.support import AppelRelais, set_message_limit
-from tests.integration.matrix_support import Person
+from tests.kit.matrix import Person
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -20,7 +20,7 @@ from bot.localsynapse import LocalSynapse
 from commands.appel.model import utc_text
 from tests.integration.appel.support import AppelRelais, custom_events, redacted, until
 from tests.integration.conftest import NewUser
-from tests.integration.matrix_support import Person, replied_event
+from tests.kit.matrix import Person, replied_event
 
 pytestmark = pytest.mark.integration
 

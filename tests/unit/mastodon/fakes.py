@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import itertools
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 

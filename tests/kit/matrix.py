@@ -43,6 +43,9 @@ ENCRYPTION = {
 }
 
 
+PERSON_FILTER = {"room": {"timeline": {"limit": 200}}}
+
+
 class ShiftedClock:
     """The bot's idea of now, movable to pretend time passed."""
 
@@ -153,7 +156,9 @@ class Person:
         await self.client.close()
 
     async def sync(self, timeout_ms: int = 0) -> SyncResponse:
-        response = await self.client.sync(timeout=timeout_ms)
+        # A long timeline: a burst of messages between two syncs must not be cut to the
+        # server's default 10 (the test would miss messages the bot did send).
+        response = await self.client.sync(timeout=timeout_ms, sync_filter=PERSON_FILTER)
         assert isinstance(response, SyncResponse), response
         client = self.client
         if client.should_upload_keys:
@@ -275,3 +280,22 @@ async def accept_invite(person: Person, inviter: str, timeout: float = 30) -> st
                 return str(room_id)
         await person.sync(500)
     raise TimeoutError(f"no invitation from {inviter}")
+
+
+async def ask(person: Person, room_id: str, text: str, count: int = 1) -> list[RoomMessageNotice]:
+    """Say something and wait for the `count` answers that reply to it."""
+    event_id = await person.say(room_id, text)
+    return await person.notices(room_id, count=count, where=lambda e: replied_event(e) == event_id)
+
+
+async def answer(person: Person, room_id: str, text: str) -> str:
+    (notice,) = await ask(person, room_id, text)
+    return str(notice.body)
+
+
+def bodies(person: Person, room_id: str, where: Callable[[str], bool]) -> list[str]:
+    return [
+        e.body
+        for r, e in person.seen
+        if r == room_id and isinstance(e, RoomMessageNotice) and where(e.body)
+    ]

@@ -1,0 +1,1 @@
+"""The shared test kit: fixtures and helpers every suite uses (unit, integration, faults)."""
