@@ -44,6 +44,7 @@ import aiohttp
 import yaml
 
 from bot.localsynapse_config import (
+    ACCOUNT_LIMITS,
     RELAXED_LIMITS,
     free_port,
     log_config,
@@ -92,8 +93,9 @@ class LocalSynapse:
     directory keeps users, rooms and keys (the demo does this). `port=None` reuses
     the port written in an existing config when it is free, else picks a free one;
     the port then stays fixed for restarts. `ratelimits="relaxed"` opens every
-    limiter wide; `"default"` keeps Synapse's own defaults (messages 0.2/s, burst 10;
-    logins 0.17/s per address, burst 3) for rate-limit tests.
+    limiter wide; `"default"` keeps Synapse's own defaults for what a bot does
+    (messages 0.2/s, burst 10; joins 0.1/s, burst 10) for rate-limit tests, with only
+    logins and registration opened (tests create many accounts from one address).
     """
 
     def __init__(
@@ -347,6 +349,8 @@ class LocalSynapse:
         config.update(overrides(self.server_name, self.port, self.base_dir, _LOG_CONFIG_FILE))
         if self.ratelimits == "relaxed":
             config.update(RELAXED_LIMITS)
+        else:
+            config.update(ACCOUNT_LIMITS)
         self._shared_secret = str(config["registration_shared_secret"])
         (self.base_dir / _LOG_CONFIG_FILE).write_text(
             yaml.safe_dump(log_config(self.log_path)), encoding="utf-8"

@@ -30,6 +30,14 @@ RELAXED_LIMITS: dict[str, Any] = {
     "rc_profile": _FAST,
 }
 
+# The "default" profile keeps Synapse's own limits for what a bot does (messages, joins,
+# invites…), but not for logging in and registering: tests create many accounts from
+# one address, and Synapse 1.16x allows one login per address every few minutes.
+ACCOUNT_LIMITS: dict[str, Any] = {
+    "rc_registration": _FAST,
+    "rc_login": {"address": _FAST, "account": _FAST, "failed_attempts": _FAST},
+}
+
 
 def overrides(server_name: str, port: int, base_dir: Path, log_config_file: str) -> dict[str, Any]:
     """What we set on top of the generated homeserver.yaml, on every start."""

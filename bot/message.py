@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# What `Router.handle` returns for a message whose event was already handled (a replay).
+ALREADY_HANDLED = -1
+
 
 class Role(enum.IntEnum):
     """What a sender may do. Higher values include the lower ones."""

@@ -17,7 +17,7 @@ from bot.context import CommandContext, Services
 from bot.conversation import ConversationState
 from bot.flood import FloodLimiter, FloodVerdict
 from bot.logs import log_failure
-from bot.message import Message, Reply, Role, Sender
+from bot.message import ALREADY_HANDLED, Message, Reply, Role, Sender
 from bot.outbox import OutgoingDraft
 from bot.text import is_help_request, normalize
 
@@ -151,7 +151,27 @@ class Router:
 
     # -- entry point -------------------------------------------------------------------
     async def handle(self, message: Message) -> int:
-        """Route one message; return how many replies were recorded in the outbox."""
+        """Route one message; return how many replies were recorded in the outbox
+        (ALREADY_HANDLED for a message whose event was handled before).
+
+        One transaction: the event id claimed, the conversation step, the replies recorded.
+        A crash in the middle leaves nothing half-done, and the message is handled again
+        after the restart; a message handled to the end is never handled twice.
+        """
+        async with self._services.store.transaction():
+            if message.event_id and not await self._claim(message):
+                return ALREADY_HANDLED
+            return await self._handle(message)
+
+    async def _claim(self, message: Message) -> bool:
+        inserted = await self._services.store.execute(
+            "INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)"
+            " ON CONFLICT(event_id) DO NOTHING",
+            (f"{message.transport}:{message.event_id}", time.time()),
+        )
+        return inserted > 0
+
+    async def _handle(self, message: Message) -> int:
         role = self.effective_role(message)
         if role != message.sender.role:
             message = _with_role(message, role)
@@ -232,7 +252,9 @@ class Router:
         try:
             args = parse_args(command, raw)
             ctx = CommandContext(self._services, message, command, args, raw.strip(), self.prefix)
-            result = await command.handler(ctx)
+            # A savepoint: a handler that fails leaves none of its writes behind.
+            async with self._services.store.transaction():
+                result = await command.handler(ctx)
         except UsageError as exc:
             logger.info("command %s: usage error", name)
             return [
@@ -289,7 +311,8 @@ class Router:
         if is_help_request(text):
             return [flow.help_for(state) + "\n\n" + texts.CONVERSATION_FOOTER]
         try:
-            turn = await flow.on_input(self._services, message, state, text)
+            async with self._services.store.transaction():  # a savepoint, as for commands
+                turn = await flow.on_input(self._services, message, state, text)
         except CommandError as exc:
             return [exc.message]
         except Exception as exc:

@@ -4,6 +4,13 @@ Every component (the engine's "core", each feature) declares numbered migrations
 Each migration runs with its version bump in one transaction. A database written by
 newer code (a higher version, or a component this code does not know) is refused
 before anything is changed.
+
+Transactions nest: inside `transaction()`, every call of the same task (and of tasks it
+starts while the transaction is open) runs in that transaction, and a nested
+`transaction()` is a savepoint. The router handles each incoming message in one
+transaction: claiming its event id, the conversation step and the replies recorded in
+the outbox commit together, or not at all (a crash in between leaves no half-handled
+message: it is handled again after the restart).
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +41,17 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+
+
+@dataclass
+class _Transaction:
+    store: Store
+    open: bool = True
+    savepoints: int = field(default=0)
+    truncate_journal_after: bool = False
+
+
+_CURRENT: ContextVar[_Transaction | None] = ContextVar("relais_store_transaction", default=None)
 
 
 def check_migrations(component: str, migrations: Sequence[Migration]) -> None:
@@ -135,21 +154,55 @@ class Store:
         return await self._read_versions()
 
     # -- access ----------------------------------------------------------------------
+    def _inside(self) -> _Transaction | None:
+        current = _CURRENT.get()
+        return current if current is not None and current.open and current.store is self else None
+
+    @asynccontextmanager
+    async def _access(self) -> AsyncIterator[None]:
+        """The connection to ourselves: at once inside our transaction, else in turn."""
+        if self._inside() is not None:
+            yield
+            return
+        async with self._lock:
+            yield
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-        async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (a savepoint if nested)."""
+        outer = self._inside()
+        if outer is not None:
+            outer.savepoints += 1
+            name = f"relais_{outer.savepoints}"
+            await self.db.execute(f"SAVEPOINT {name}")
             try:
                 yield self.db
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await self.db.execute(f"ROLLBACK TO {name}")
+                await self.db.execute(f"RELEASE {name}")
                 raise
-            await self.db.execute("COMMIT")
+            await self.db.execute(f"RELEASE {name}")
+            return
+        current = _Transaction(self)
+        async with self._lock:
+            token = _CURRENT.set(current)
+            try:
+                await self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    await self.db.execute("ROLLBACK")
+                    raise
+                await self.db.execute("COMMIT")
+            finally:
+                current.open = False
+                _CURRENT.reset(token)
+        if current.truncate_journal_after:
+            await self.truncate_journal()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write statement in its own transaction; returns the number of rows changed."""
-        async with self._lock:
+        """One write statement (in its own transaction unless inside one); rows changed."""
+        async with self._access():
             cursor = await self.db.execute(sql, params)
             rowcount = cursor.rowcount
             await cursor.close()
@@ -160,7 +213,7 @@ class Store:
 
         (sqlite3's lastrowid is stale after an ignored insert: never trust it alone.)
         """
-        async with self._lock:
+        async with self._access():
             cursor = await self.db.execute(sql, params)
             row_id = cursor.lastrowid if cursor.rowcount > 0 else None
             await cursor.close()
@@ -171,12 +224,12 @@ class Store:
             await db.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock:
+        async with self._access():
             rows = await self.db.execute_fetchall(sql, params)
         return list(rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock:
+        async with self._access():
             cursor = await self.db.execute(sql, params)
             row = await cursor.fetchone()
             await cursor.close()
@@ -188,7 +241,12 @@ class Store:
         SQLite's secure_delete zeroes deleted content in the database pages, but older
         copies of those pages stay in the `-wal` file until it is overwritten. Called after
         private rows are deleted. False when a reader blocked it (a later call retries).
+        Inside a transaction, it runs once the transaction has committed.
         """
+        inside = self._inside()
+        if inside is not None:
+            inside.truncate_journal_after = True
+            return True
         row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = row is not None and int(row[0]) != 0
         if busy:

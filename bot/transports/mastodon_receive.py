@@ -3,9 +3,9 @@
 While streaming, every (re)connection first catches up on notifications newer than
 the last one handled (streams never replay what was missed), then reads events.
 When the server has no stream (404/501) or it keeps failing, notifications are
-polled on an interval instead, and streaming is tried again later. Each mention is
-claimed in `handled_events` before it is routed, so it is answered at most once,
-whichever path saw it first.
+polled on an interval instead, and streaming is tried again later. Each mention carries
+its status id: the router claims it in `handled_events` in the same transaction as its
+answer, so it is answered exactly once, whichever path saw it first.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.message import Channel, Message, Role, Sender
+from bot.message import ALREADY_HANDLED, Channel, Message, Role, Sender
 from bot.store import Store
 from bot.transports.mastodon_api import ApiError, ApiErrorKind, MastodonApi
 from bot.transports.mastodon_parse import (
@@ -268,28 +268,20 @@ class MentionReceiver:
                 logger.info("Mastodon notification %s: unreadable mention, skipped", parsed.id)
         elif mention.account_id == identity.account_id or mention.is_bot:
             self.stats.ignored += 1
-        elif await self._claim(mention.status_id):
+        else:
+            # The router claims the status id with its handling (one transaction).
             message = to_message(mention, self._organisers, self._now())
             try:
-                await handle(message)
+                replies = await handle(message)
             except Exception as exc:
                 _log_crash(f"routing Mastodon status {mention.status_id}", exc)
-            self.stats.handled += 1
-        else:
-            self.stats.duplicates += 1
+                replies = 0
+            if replies == ALREADY_HANDLED:
+                self.stats.duplicates += 1
+            else:
+                self.stats.handled += 1
         if parsed.id and (self._last_id is None or id_order(parsed.id) > id_order(self._last_id)):
             await self._save_last(parsed.id)
-
-    async def _claim(self, status_id: str) -> bool:
-        """Record the status as handled; False when it already was."""
-        async with self._store.transaction() as db:
-            cursor = await db.execute(
-                "INSERT OR IGNORE INTO handled_events (event_id, handled_at) VALUES (?, ?)",
-                (f"mastodon:{status_id}", self._now().timestamp()),
-            )
-            fresh = cursor.rowcount == 1
-            await cursor.close()
-        return fresh
 
     async def _save_last(self, notification_id: str) -> None:
         self._last_id = notification_id

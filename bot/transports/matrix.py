@@ -271,8 +271,6 @@ class MatrixTransport:
         if age_seconds > self._matrix.command_window_minutes * 60:
             logger.info("ignored a message %.0f s old (older than the window)", age_seconds)
             return
-        if not await self._first_time(event.event_id):
-            return
         room = self.client.rooms.get(room_id)
         group = self._rooms.group_of(room_id)
         if self._rooms.is_private(room_id):
@@ -307,8 +305,6 @@ class MatrixTransport:
         ):
             logger.info("ignored a %s event from a room not subscribed to", event.type)
             return
-        if not await self._first_time(event.event_id):
-            return
         inbound = InboundEvent(
             transport=NAME,
             channel=Channel(NAME, room_id, group=self._rooms.group_of(room_id)),
@@ -318,8 +314,11 @@ class MatrixTransport:
             event_id=event.event_id,
             received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
         )
+        store = self._services.store
         try:
-            await subscription.handler(inbound)
+            async with store.transaction():  # the claim and the handling commit together
+                if await self._first_time(event.event_id):
+                    await subscription.handler(inbound)
         except Exception as exc:
             log_failure(logger, f"handling a {event.type} event", exc)
 

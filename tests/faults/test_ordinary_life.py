@@ -113,7 +113,7 @@ async def test_a_call_reaches_rooms_that_stayed_quiet_across_a_restart(
 
 
 # -- 2. a private room that gains people --------------------------------------------------------
-def testimonies(bot: RelaisUnderTest) -> None:
+def open_testimonies(bot: RelaisUnderTest) -> None:
     key = PrivateKey.generate()
     set_feature_config(
         bot, {"temoignages": {"cles_publiques": [encode_key(bytes(key.public_key))]}}
@@ -129,7 +129,7 @@ async def test_a_private_room_that_gained_members_while_down_is_shared_after_res
     dave = await login(synapse, await new_user("dave"), tmp_path, people)
     room = await alice.create_room([bot_user.user_id], encrypted=True, direct=True)
     bot = RelaisUnderTest(synapse, bot_user, tmp_path / "bot", matrix_extra=ANYONE)
-    testimonies(bot)
+    open_testimonies(bot)
     await bot.start()
     try:
         await alice.wait_joined(room, bot_user.user_id)
@@ -167,7 +167,7 @@ async def test_someone_joining_a_private_flow_moves_it_to_a_new_private_room(
     carol = await login(synapse, await new_user("carol"), tmp_path, people)
     room = await alice.create_room([bot_user.user_id], encrypted=True, direct=True)
     bot = RelaisUnderTest(synapse, bot_user, tmp_path / "bot", matrix_extra=ANYONE)
-    testimonies(bot)
+    open_testimonies(bot)
     await bot.start()
     try:
         await alice.wait_joined(room, bot_user.user_id)
@@ -301,5 +301,38 @@ async def test_joins_under_default_rate_limits_are_retried_until_every_room_is_j
             )
         await wait_for_copies(alice, rooms, "Assemblée mardi", within=180)
         assert [await copies(alice, r, "Assemblée mardi", settle=0) for r in rooms] == [1] * 14
+    finally:
+        await bot.stop()
+
+
+# -- 6. memory that does not grow with the number of messages -------------------------------
+async def test_the_replay_cache_of_decrypted_messages_is_bounded(
+    synapse: LocalSynapse,
+    new_user: NewUser,
+    tmp_path: Path,
+    people: list[Person],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """nio kept 100 000 entries (about half a kilobyte each) to refuse replayed messages:
+    the bot grew with every encrypted message. The cap is applied on the real client."""
+    import bot.transports.matrix_session as session
+
+    monkeypatch.setattr(session, "REPLAY_WINDOW", 10)
+    bot_user = await new_user("relais")
+    alice = await login(synapse, await new_user("alice"), tmp_path, people)
+    room = await alice.create_room([bot_user.user_id], encrypted=True)
+    bot = RelaisUnderTest(
+        synapse, bot_user, tmp_path / "bot", groups=[{"name": "g", "rooms": [room]}]
+    )
+    await bot.start()
+    try:
+        await alice.wait_joined(room, bot_user.user_id)
+        for n in range(25):
+            await alice.say(room, f"message {n}")
+        await answer(alice, room, "!ping")
+        assert bot.transport is not None
+        olm = bot.transport.client.olm
+        assert olm is not None
+        assert len(olm.message_index_store) == 10  # not 26
     finally:
         await bot.stop()

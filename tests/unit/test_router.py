@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.context import CommandContext
-from bot.message import Role
+from bot.message import ALREADY_HANDLED, Role
 from bot.router import Arg, Command, CommandError
 from tests.helpers import RecordingTransport, message
 
@@ -187,3 +187,30 @@ async def test_conversation_free_text_has_its_own_larger_budget(app: App) -> Non
 
 async def test_a_space_after_the_prefix_is_accepted(app: App) -> None:
     assert await replies(app, "! ping") == await replies(app, "!ping")
+
+
+async def test_a_crash_mid_handling_leaves_nothing_half_done(app: App) -> None:
+    """The event claim, the handler's writes and the replies commit together: a crash in
+    between (here an interrupt the error boundary does not catch) leaves none of them, so
+    the same event is handled in full after the restart, and then never again."""
+    crashes = [True]
+
+    async def note(ctx: CommandContext) -> str:
+        await ctx.services.store.set_state("noted", ctx.raw_args)
+        if crashes[0]:
+            crashes[0] = False
+            raise KeyboardInterrupt  # the process dies here
+        return "noté"
+
+    app.router.register(Command("noter", "note", note, args=(Arg("x", rest=True),)))
+    msg = message("!noter un", event_id="$crash-1")
+    with pytest.raises(KeyboardInterrupt):
+        await app.router.handle(msg)
+    assert await app.services.store.get_state("noted") is None
+    transport = app.services.outbox._transports["test"]
+    assert isinstance(transport, RecordingTransport)
+    assert await app.router.handle(msg) == 1  # handled again, in full
+    assert await app.router.handle(msg) == ALREADY_HANDLED  # and only once
+    assert await app.services.outbox.drain(5)
+    assert transport.texts()[-1] == "noté"
+    assert await app.services.store.get_state("noted") == "un"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from nio import RoomSendResponse
 
-from bot.localsynapse import LocalSynapse
+from bot.localsynapse import LocalSynapse, UserCredentials
 from commands.appel.model import utc_text
 from tests.integration.appel.support import AppelRelais, custom_events, redacted, until
 from tests.integration.conftest import NewUser
@@ -200,3 +200,46 @@ async def test_call_from_an_untrusted_account_is_ignored(world: World) -> None:
     assert await w.b.service.repo.by_uid("faux00000001") is None
     assert not [t for t in w.bob.texts_in(w.b_direct) if "Faux appel" in t]
     assert not [t for t in w.bob.texts_in(w.b_orga) if "Faux appel" in t]
+
+
+async def test_a_trusted_peer_call_counts_only_in_the_coordination_rooms(
+    world: World, synapse: LocalSynapse, tmp_path: Path
+) -> None:
+    """Relais A's own account (trusted by B) sends a call in a two-person room with B, not
+    in the coordination room: B ignores it."""
+    w = world
+    matrix_a = w.a.config.matrix
+    assert matrix_a is not None and matrix_a.password is not None
+    peer = await Person.login(
+        synapse, UserCredentials(matrix_a.user_id, matrix_a.password), tmp_path / "peer"
+    )
+    try:
+        bot_b = w.b.config.matrix.user_id  # type: ignore[union-attr]
+        side_room = await peer.create_room([bot_b], encrypted=True)
+        await peer.wait_joined(side_room, bot_b)
+        now = datetime.now(UTC)
+        content = {
+            "version": 1,
+            "id": "cote00000001",
+            "origin_instance": "Relais A",
+            "origin_group": "maternite",
+            "text": "Appel glissé hors du salon de coordination",
+            "tags": ["santé", "72"],
+            "created": utc_text(now),
+            "expiry": utc_text(now + timedelta(days=2)),
+            "hops": ["Relais A"],
+            "retract": False,
+            "body": "Appel glissé",
+        }
+        sent = await peer.client.room_send(
+            side_room, EVENT, content, ignore_unverified_devices=True
+        )
+        assert isinstance(sent, RoomSendResponse)
+        for _ in range(2):  # two answered probes: B has handled a whole later sync
+            probe = await w.bob.say(w.b_direct, "!ping")
+            await w.bob.reply_to(w.b_direct, probe)
+        assert not await w.b.handled(sent.event_id)
+        assert await w.b.service.repo.by_uid("cote00000001") is None
+        assert not [t for t in w.bob.texts_in(w.b_direct) if "glissé" in t]
+    finally:
+        await peer.close()

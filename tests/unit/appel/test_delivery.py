@@ -134,9 +134,12 @@ async def test_oui_again_after_a_failure_finishes_the_launch(
         assert len(matrix.sent) == 1
 
 
-async def test_a_crash_between_recording_and_queuing_is_resumed_at_start(
+async def test_a_failure_while_queuing_leaves_no_half_launched_call(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The call, its targets and their outbox rows are written in one transaction with the
+    handling of « oui »: a failure in between leaves none of them, even after a restart
+    (and « oui » again launches it: see the test above)."""
     config = make_config(tmp_path / "data")
     features = [AideFeature(), AppelFeature()]
     async with App(config, features, now=clock) as app:
@@ -148,4 +151,6 @@ async def test_a_crash_between_recording_and_queuing_is_resumed_at_start(
         app.add_transport(console)
         app.add_transport(RecordingTransport("matrix"))
         assert await app.services.outbox.drain(5)
-        assert _announced(console) == ["salon:angers", "salon:angers-2", "salon:orga-tours"]
+        assert _announced(console) == []
+        calls = await app.services.store.fetchone("SELECT COUNT(*) FROM appel_calls")
+        assert calls is not None and calls[0] == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.core_schema import CORE_MIGRATIONS
-from bot.message import Message, Role
+from bot.message import ALREADY_HANDLED, Message, Role
 from bot.store import Store
 from bot.transports.mastodon_api import ApiError, ApiErrorKind
 from bot.transports.mastodon_receive import LAST_NOTIFICATION_KEY, MentionReceiver
@@ -97,10 +97,17 @@ def make_receiver(api: FakeApi, store: Store, **tuning: Any) -> MentionReceiver:
 
 
 class Router:
+    """Stands in for `Router.handle`: answers once per event id (the real router claims
+    it in the store, tested in tests/unit/test_router.py)."""
+
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.claimed: set[str] = set()
 
     async def __call__(self, message: Message) -> int:
+        if message.event_id in self.claimed:
+            return ALREADY_HANDLED
+        self.claimed.add(str(message.event_id))
         self.messages.append(message)
         return 1
 
