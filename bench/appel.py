@@ -37,12 +37,12 @@ from nio import (
 from bench.results_io import percentile, table, write
 from bot.app import App, feature_sections
 from bot.config import parse_config
-from bot.localsynapse import LocalSynapse
 from bot.message import Outgoing
-from bot.transports.matrix import create as create_matrix
+from bot.transports.matrix.transport import create as create_matrix
 from commands import all_features
 from commands.appel.model import Call, new_uid
 from commands.appel.service import AppelService
+from devserver.synapse import LocalSynapse
 
 ROOMS = 100
 TARGET_RATIO = 1.5

@@ -27,7 +27,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.text import normalize
+from bot.french import normalize
 from commands.droit.evaluation import Question, evaluate, load_questions
 from commands.droit.index import SearchOptions, build_index
 from commands.droit.loader import read_content

@@ -32,7 +32,7 @@ from nio import (
 )
 
 from bench.results_io import percentile, table, write
-from bot.localsynapse import LocalSynapse
+from devserver.synapse import LocalSynapse
 
 ROOT = Path(__file__).resolve().parent.parent
 ENCRYPTION = {

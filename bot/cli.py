@@ -18,7 +18,7 @@ from bot.configcheck import ConfigError
 from bot.feature import Feature
 from bot.logs import describe_failure, setup_logging
 from bot.store import Store, StoreError
-from bot.transports.console import ConsoleTransport
+from bot.transports.console.transport import ConsoleTransport
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from devserver.demo import run_demo
 
     setup_logging("WARNING", args.verbose)
     return asyncio.run(run_demo(args.dossier, args.features))
@@ -188,11 +188,11 @@ def build_transports(config: Config, app: App) -> list[RunningTransport]:
     """Matrix and Mastodon when configured; the console when neither is."""
     transports: list[RunningTransport] = []
     if config.matrix is not None:
-        from bot.transports.matrix import create as create_matrix
+        from bot.transports.matrix.transport import create as create_matrix
 
         transports.append(create_matrix(config, app.services))
     if config.mastodon is not None:
-        from bot.transports.mastodon import create as create_mastodon
+        from bot.transports.mastodon.transport import create as create_mastodon
 
         transports.append(create_mastodon(config, app.services))
     if not transports:

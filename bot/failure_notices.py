@@ -11,9 +11,9 @@ import logging
 from bot import texts
 from bot.announce import organisers_channel
 from bot.config import Config
+from bot.french import quoted
 from bot.message import Outgoing, ReplyKind
 from bot.outbox import Outbox, OutgoingDraft, PermanentDeliveryError
-from bot.text import quoted
 
 logger = logging.getLogger(__name__)
 

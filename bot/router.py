@@ -16,10 +16,10 @@ from bot.config import FloodConfig
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState
 from bot.flood import FloodLimiter, FloodVerdict
+from bot.french import is_help_request, normalize
 from bot.logs import log_failure
 from bot.message import ALREADY_HANDLED, Message, Reply, Role, Sender
 from bot.outbox import OutgoingDraft
-from bot.text import is_help_request, normalize
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.text import quoted
+from bot.french import quoted
 
 if TYPE_CHECKING:
     from bot.router import Command

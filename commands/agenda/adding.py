@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dates.parse import WhenError, parse_when
 from bot.message import Message
 from bot.router import CommandError
 from commands.agenda import render, texts
@@ -17,7 +18,6 @@ from commands.agenda.model import (
     utc_text,
 )
 from commands.agenda.service import AgendaService, times_from_when
-from commands.agenda.when import WhenError, parse_when
 
 MAX_TITLE = 200
 MAX_PLACE = 300

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.app import all_migrations
 from bot.config import Config
 from bot.context import utc_now
+from bot.dates.parse import WhenError, parse_when
 from bot.outbox import Outbox
 from bot.store import Store
 from commands.agenda import texts
@@ -28,7 +29,6 @@ from commands.agenda.ics_read import CalendarError
 from commands.agenda.ics_write import write_calendar
 from commands.agenda.service import AgendaService
 from commands.agenda.sync import FetchError, import_bytes, read_source, source_name
-from commands.agenda.when import WhenError, parse_when
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 DEFAULT_ZONE = "Europe/Paris"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.configcheck import ConfigReader
-from bot.text import normalize
+from bot.french import normalize
 from commands.agenda.model import KINDS, Event
 from commands.agenda.offsets import Offset, OffsetError, parse_offset
 

@@ -10,8 +10,9 @@ import re
 from dataclasses import replace
 
 from bot.context import CommandContext
+from bot.dates.parse import WhenError, parse_when
+from bot.french import normalize, parse_yes_no, quoted
 from bot.router import CommandError
-from bot.text import normalize, parse_yes_no, quoted
 from commands.agenda import render, texts
 from commands.agenda.adding import MAX_DESCRIPTION, MAX_PLACE, MAX_TITLE
 from commands.agenda.flow import FLOW, STEP_CHANGE, service_of, times_to_data
@@ -20,7 +21,6 @@ from commands.agenda.handlers import fetch, split_id
 from commands.agenda.model import Event, parse_kind
 from commands.agenda.offsets import OffsetError, parse_offsets
 from commands.agenda.service import AgendaService, times_from_when
-from commands.agenda.when import WhenError, parse_when
 
 FIELDS = {
     "quand": "quand",

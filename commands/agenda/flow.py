@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.context import Services
 from bot.conversation import ConversationState, Turn
+from bot.french import numbered, parse_choice, parse_yes_no
 from bot.message import Message
 from bot.router import CommandError
-from bot.text import numbered, parse_choice, parse_yes_no
 from commands.agenda import texts
 from commands.agenda.adding import event_from_data, prepare_add
 from commands.agenda.groups import find_group

@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import CommandContext
+from bot.dates.describe import fmt_day
+from bot.dates.parse import WhenError, parse_when
+from bot.french import numbered, quoted
 from bot.router import CommandError
-from bot.text import numbered, quoted
 from commands.agenda import render, texts
 from commands.agenda.adding import prepare_add, split_parts
 from commands.agenda.flow import FLOW as AGENDA_FLOW
@@ -16,8 +18,6 @@ from commands.agenda.flow import STEP_ADD, STEP_CANCEL, STEP_GROUP, service_of
 from commands.agenda.groups import Group, groups_for_channel
 from commands.agenda.model import Event
 from commands.agenda.service import AgendaService, occurrence_on
-from commands.agenda.when import WhenError, parse_when
-from commands.agenda.when_text import fmt_day
 
 MAX_LINES = 25
 WEEK_DAYS, MONTH_DAYS = 7, 31

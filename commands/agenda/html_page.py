@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates.describe import fmt_clock, fmt_day, fmt_range
 from commands.agenda import texts
 from commands.agenda.model import Occurrence
-from commands.agenda.when_text import fmt_clock, fmt_day, fmt_range
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:42rem;

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.french import normalize
 from bot.message import Channel
-from bot.text import normalize
 
 KINDS: tuple[str, ...] = (
     "rassemblement",

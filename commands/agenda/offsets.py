@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from bot.text import normalize
+from bot.french import normalize
 from commands.agenda import texts
 
 MAX_DAYS = 60

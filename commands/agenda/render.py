@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates.describe import describe, fmt_clock, fmt_day
 from bot.message import Channel
 from commands.agenda import texts
 from commands.agenda.model import Event, Occurrence
 from commands.agenda.offsets import Offset
 from commands.agenda.recurrence import iter_occurrences
-from commands.agenda.when_text import describe, fmt_clock, fmt_day
 
 
 def occurrence_when(occurrence: Occurrence, tz: ZoneInfo, *, year: bool = True) -> str:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.context import Services
+from bot.dates.parse import When
 from bot.message import Channel, ReplyKind
 from bot.outbox import Outbox, OutgoingDraft
 from bot.scheduler import Scheduler
@@ -26,7 +27,6 @@ from commands.agenda.groups import event_targets, zone_of
 from commands.agenda.model import CANCELLED, Event, Occurrence, floor_second, local_midnight
 from commands.agenda.offsets import Offset
 from commands.agenda.recurrence import last_end, occurrences_between
-from commands.agenda.when import When
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.context import CommandContext, Services
 from bot.feature import Feature
+from bot.french import quoted
 from bot.message import Role
 from bot.router import Arg, Command, CommandError, Router
-from bot.text import quoted
 from commands.aide import texts
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Config, GroupConfig
 from bot.configcheck import ConfigReader, matrix_user_id_problem
-from bot.text import normalize
+from bot.french import normalize
 
 SECTION = "appels"
 MODES = ("direct", "validation")

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState, Turn
+from bot.french import numbered, parse_yes_no, quoted
 from bot.message import Message, Role
 from bot.router import MAX_MESSAGE_CHARS, Arg, Command, CommandError
-from bot.text import numbered, parse_yes_no, quoted
 from commands.appel import launch, render, texts
 from commands.appel.repo import StoredCall
 from commands.appel.service import AppelService

@@ -11,9 +11,9 @@ from typing import Any
 from bot.announce import organisers_channel
 from bot.config import GroupConfig
 from bot.conversation import Turn
+from bot.french import numbered, parse_choice, quoted
 from bot.message import Channel, Message
 from bot.router import CommandError
-from bot.text import numbered, parse_choice, quoted
 from commands.appel import render, texts
 from commands.appel.model import Call, new_uid, parse_utc, utc_text
 from commands.appel.options import LaunchOptions, OptionError, default_expiry, parse_options

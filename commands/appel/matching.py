@@ -7,8 +7,8 @@ from hashlib import blake2b
 
 from bot.announce import group_targets
 from bot.config import Config, GroupConfig
+from bot.french import normalize
 from bot.message import Channel
-from bot.text import normalize
 from commands.appel.config import AppelConfig, GroupRule, mode_of
 from commands.appel.model import Call
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from hashlib import blake2b
 from typing import Any
 
-from bot.text import normalize
+from bot.french import normalize
 
 EVENT_TYPE = "org.relais.call"
 VERSION = 1

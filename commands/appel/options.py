@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.text import normalize
-from commands.agenda.when import WhenError, parse_when
+from bot.dates.parse import WhenError, parse_when
+from bot.french import normalize
 from commands.appel import texts
 from commands.appel.model import clean_tags
 

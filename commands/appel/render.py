@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from commands.agenda.when_text import fmt_clock, fmt_day
+from bot.dates.describe import fmt_clock, fmt_day
 from commands.appel import texts
 from commands.appel.matching import Plan
 from commands.appel.model import Call

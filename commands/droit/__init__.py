@@ -28,7 +28,7 @@ class DroitFeature(Feature):
         from commands.droit import texts
         from commands.droit.base import FEATURE, KnowledgeBase
         from commands.droit.handlers import ChoiceFlow, droit, reload
-        from commands.droit.modele import modele
+        from commands.droit.letters import modele
         from commands.droit.orga import orga
 
         # Small files read once at start; reloads run off the event loop.

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.text import normalize
+from bot.french import normalize
 from commands.droit.lexicon import RELATED, STOPWORDS, SYNONYMS
 
 _ELISION = re.compile(r"\b(?:[ldjmtsnc]|qu|jusqu|lorsqu|puisqu|quoiqu)'")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.text import normalize, parse_choice, parse_number
+from bot.french import normalize, parse_choice, parse_number
 from commands.droit import render, texts
 from commands.droit.base import KnowledgeBase
 from commands.droit.model import THEMES

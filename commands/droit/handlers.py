@@ -7,8 +7,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.conversation import ConversationState, Turn
+from bot.french import parse_number
 from bot.message import Message
-from bot.text import parse_number
 from commands.droit import answers, texts
 from commands.droit.answers import Answer
 from commands.droit.base import FEATURE, knowledge

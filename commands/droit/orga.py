@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.text import normalize, quoted
+from bot.french import normalize, quoted
 from commands.droit import texts
 from commands.droit.answers import find_theme
 from commands.droit.base import knowledge

@@ -10,6 +10,7 @@ from typing import Any
 
 from commands.droit import texts
 from commands.droit.documents import seed_label
+from commands.droit.fields import SEED_FILE, SEED_REF, SLUG, Fields, seed_lines
 from commands.droit.model import (
     THEMES,
     Contact,
@@ -22,7 +23,6 @@ from commands.droit.model import (
     Template,
     Topic,
 )
-from commands.droit.schema import SEED_FILE, SEED_REF, SLUG, Fields, seed_lines
 
 TITLE_MAX = 80
 RESUME_MAX = 600

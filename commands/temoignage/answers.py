@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.text import MONTH_WORDS, normalize, parse_choice, parse_number
+from bot.french import MONTH_WORDS, normalize, parse_choice, parse_number
 from commands.temoignage.texts import CONSENT_OPTIONS, THEMES
 
 _PUNCT = re.compile(r"[^\w\s'-]")

@@ -11,9 +11,9 @@ from bot.feature import Feature
 from bot.router import Router
 from bot.scheduler import Scheduler
 from commands.temoignage import records, service
+from commands.temoignage.config import SECTION, TemoignagesConfig, parse, settings
 from commands.temoignage.flow import TestimonyFlow
 from commands.temoignage.handlers import Handlers
-from commands.temoignage.settings import SECTION, TemoignagesConfig, parse, settings
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from bot.context import Services
 from bot.conversation import ConversationState, Turn
+from bot.french import normalize, parse_yes_no
 from bot.message import Message
-from bot.text import normalize, parse_yes_no
 from commands.temoignage import service, texts
 from commands.temoignage.answers import (
     is_end,
@@ -27,9 +27,9 @@ from commands.temoignage.answers import (
     parse_month,
     parse_theme,
 )
+from commands.temoignage.config import TemoignagesConfig
 from commands.temoignage.records import CONSENT_PUBLISH, CONSENT_READ
 from commands.temoignage.scrub import LIMITS_FR, scrub
-from commands.temoignage.settings import TemoignagesConfig
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ import secrets
 import nacl.pwhash
 import nacl.utils
 
+from bot.french import strip_accents
 from bot.store import Store
-from bot.text import strip_accents
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS = 3

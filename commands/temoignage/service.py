@@ -15,8 +15,8 @@ from bot.context import Services
 from bot.message import Message, ReplyKind
 from bot.outbox import OutgoingDraft
 from commands.temoignage import receipt, records, texts
+from commands.temoignage.config import TemoignagesConfig
 from commands.temoignage.crypto import seal
-from commands.temoignage.settings import TemoignagesConfig
 
 logger = logging.getLogger(__name__)
 

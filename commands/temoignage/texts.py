@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.text import MONTH_NAMES_FR
+from bot.french import MONTH_NAMES_FR
 
 # -- themes and consent (order = the numbers people type) ---------------------------------
 THEMES: tuple[tuple[str, str], ...] = (

@@ -32,7 +32,7 @@ from bot.config import parse_config
 from bot.message import Channel, Message, Role, Sender
 from bot.router import MAX_MESSAGE_CHARS, Command
 from bot.texts import APOLOGY, APOLOGY_CONVERSATION, number
-from bot.transports.matrix_format import to_html
+from bot.transports.matrix.format import to_html
 from commands import all_features
 from commands.temoignage.crypto import encode_key
 from tests.helpers import RecordingTransport, message

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from nacl.public import PrivateKey
 
-from bot.localsynapse import LocalSynapse
 from commands.temoignage.crypto import encode_key
+from devserver.synapse import LocalSynapse
 from tests.kit.matrix import Person, answer, ask, bodies
 from tests.kit.process import BotProcess
 from tests.kit.synapse import NewUser

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from nacl.public import PrivateKey
 
-from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.message import Channel, ReplyKind
 from bot.outbox import OutgoingDraft
-from bot.transports import matrix_texts
+from bot.transports.matrix import texts as matrix_texts
 from commands.temoignage.crypto import encode_key
+from devserver.synapse import LocalSynapse, UserCredentials
 from tests.kit.matrix import (
     Person,
     RelaisUnderTest,
@@ -277,7 +277,7 @@ async def test_joins_under_default_rate_limits_are_retried_until_every_room_is_j
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """14 configured rooms: Synapse lets 10 joins through at once, then one every 10 s."""
-    caplog.set_level(logging.INFO, logger="bot.transports.matrix_membership")
+    caplog.set_level(logging.INFO, logger="bot.transports.matrix.membership")
     server = synapse_default_limits
     bot_user = await server.create_user("relais")
     alice = await login(server, await server.create_user("alice"), tmp_path, people)
@@ -315,7 +315,7 @@ async def test_the_replay_cache_of_decrypted_messages_is_bounded(
 ) -> None:
     """nio kept 100 000 entries (about half a kilobyte each) to refuse replayed messages:
     the bot grew with every encrypted message. The cap is applied on the real client."""
-    import bot.transports.matrix_session as session
+    from bot.transports.matrix import session
 
     monkeypatch.setattr(session, "REPLAY_WINDOW", 10)
     bot_user = await new_user("relais")

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.localsynapse import UserCredentials
+from devserver.synapse import UserCredentials
 from tests.kit.matrix import Person
 
 pytestmark = pytest.mark.integration

@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from nacl.public import PrivateKey
 
-from bot.localsynapse import LocalSynapse, UserCredentials
-from bot.transports.matrix_format import _ALLOWED_TAGS
+from bot.transports.matrix.format import _ALLOWED_TAGS
 from commands.temoignage import texts as tem_texts
+from devserver.synapse import LocalSynapse, UserCredentials
 from tests.kit.matrix import (
     Person,
     RelaisUnderTest,

@@ -13,10 +13,10 @@ from nio import RedactionEvent, RoomSendResponse
 
 from bot.context import CommandContext, EventSubscription, Services
 from bot.feature import Feature
-from bot.localsynapse import LocalSynapse, UserCredentials
 from bot.message import Channel, InboundEvent, ReplyKind, Role
 from bot.outbox import OutgoingDraft
 from bot.router import Command, Router
+from devserver.synapse import LocalSynapse, UserCredentials
 from tests.kit.matrix import Person, RelaisUnderTest, replied_event
 from tests.unit.test_conversation import SurveyFeature
 
@@ -413,7 +413,7 @@ async def test_lost_crypto_store_is_explained_and_a_new_device_takes_over(
     room_id = await room_with_bot(alice, relais, encrypted=True)
     await relais.stop()
     shutil.rmtree(relais.config.data_dir / "matrix" / "crypto")
-    caplog.set_level(logging.ERROR, logger="bot.transports.matrix_session")
+    caplog.set_level(logging.ERROR, logger="bot.transports.matrix.session")
     await relais.start()
     assert "crypto store of device" in caplog.text and "is missing" in caplog.text
     after = session_file(relais)

@@ -34,7 +34,7 @@ from nio import (
     SyncResponse,
 )
 
-from bot.localsynapse import LocalSynapse, LocalSynapseError, UserCredentials
+from devserver.synapse import LocalSynapse, LocalSynapseError, UserCredentials
 
 from .conftest import NewUser
 

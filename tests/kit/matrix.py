@@ -31,10 +31,10 @@ from bot.app import App, feature_sections
 from bot.config import Config, parse_config
 from bot.configcheck import ConfigError, ConfigReader
 from bot.feature import Feature
-from bot.localsynapse import LocalSynapse, UserCredentials
-from bot.transports.matrix import MatrixTransport
-from bot.transports.matrix import create as create_matrix
+from bot.transports.matrix.transport import MatrixTransport
+from bot.transports.matrix.transport import create as create_matrix
 from commands import all_features
+from devserver.synapse import LocalSynapse, UserCredentials
 
 ENCRYPTION = {
     "type": "m.room.encryption",

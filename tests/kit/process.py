@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from bot.localsynapse import LocalSynapse, UserCredentials
+from devserver.synapse import LocalSynapse, UserCredentials
 
 PROJECT = Path(__file__).resolve().parents[2]
 READY = "Matrix sync running"

@@ -8,7 +8,7 @@ Rules for everyone writing tests that use them:
   limits) are **synchronous** session fixtures. Each server starts once per test
   session, and only if some test asks for it. Both are stopped at the end of the
   session, even after failures; if the pytest process itself is killed, the kernel
-  stops them (see ``bot.localsynapse``).
+  stops them (see ``devserver.synapse``).
 - Why synchronous: ``LocalSynapse`` holds no event-loop-bound state (each HTTP
   call opens its own aiohttp session; the process is a plain ``subprocess.Popen``).
   So the session-wide server can be used from ordinary async tests that run in
@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
-from bot.localsynapse import LocalSynapse, RateLimitProfile, UserCredentials
+from devserver.synapse import LocalSynapse, RateLimitProfile, UserCredentials
 
 NewUser = Callable[..., Awaitable[UserCredentials]]
 

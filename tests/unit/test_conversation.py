@@ -13,9 +13,9 @@ from bot.config import parse_config
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState, Turn
 from bot.feature import Feature
+from bot.french import numbered, parse_choice, parse_yes_no
 from bot.message import Message
 from bot.router import Command, Router
-from bot.text import numbered, parse_choice, parse_yes_no
 from commands.aide import AideFeature
 from tests.helpers import RecordingTransport, message
 

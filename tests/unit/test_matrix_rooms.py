@@ -13,8 +13,8 @@ from bot.app import App
 from bot.config import MatrixConfig
 from bot.message import Channel
 from bot.outbox import PermanentDeliveryError, TransientDeliveryError
-from bot.transports.matrix_membership import Memberships
-from bot.transports.matrix_rooms import RoomDirectory
+from bot.transports.matrix.membership import Memberships
+from bot.transports.matrix.rooms import RoomDirectory
 
 BOT = "@relais:example.org"
 ALICE = "@alice:example.org"

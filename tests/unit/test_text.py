@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import is_help_request, normalize, parse_choice, parse_number, parse_yes_no
+from bot.french import is_help_request, normalize, parse_choice, parse_number, parse_yes_no
 
 
 @pytest.mark.parametrize(

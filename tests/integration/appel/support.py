@@ -12,8 +12,8 @@ from nio import RedactionEvent
 
 from bot.app import feature_sections
 from bot.config import parse_config
-from bot.localsynapse import LocalSynapse, UserCredentials
 from commands.appel.service import AppelService
+from devserver.synapse import LocalSynapse, UserCredentials
 from tests.helpers import wait_until
 from tests.kit.matrix import Person, RelaisUnderTest
 

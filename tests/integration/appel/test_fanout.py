@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from nio import RoomMessageNotice
 
-from bot.localsynapse import LocalSynapse
+from devserver.synapse import LocalSynapse
 from tests.integration.appel.support import AppelRelais, set_message_limit
 from tests.kit.matrix import Person
 

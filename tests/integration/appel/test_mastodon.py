@@ -16,7 +16,7 @@ import pytest
 from bot.app import App, feature_sections
 from bot.config import parse_config
 from bot.message import Channel, Message, ReplyKind, Role, Sender
-from bot.transports.mastodon import MastodonTransport
+from bot.transports.mastodon.transport import MastodonTransport
 from commands.aide import AideFeature
 from commands.appel import AppelFeature
 from tests.helpers import RecordingTransport

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from nio import RoomSendResponse
 
-from bot.localsynapse import LocalSynapse, UserCredentials
 from commands.appel.model import utc_text
+from devserver.synapse import LocalSynapse, UserCredentials
 from tests.integration.appel.support import AppelRelais, custom_events, redacted, until
 from tests.integration.conftest import NewUser
 from tests.kit.matrix import Person, replied_event

@@ -40,7 +40,7 @@ from bot.conversation import ConversationState, Turn
 from bot.feature import Feature
 from bot.message import Message
 from bot.router import Command, Router
-from bot.transports.mastodon import MastodonTransport, MastodonTuning
+from bot.transports.mastodon.transport import MastodonTransport, MastodonTuning
 from commands.aide import AideFeature
 from tests.helpers import RecordingTransport
 from tests.helpers import wait_until as shared_wait_until

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands.agenda.when import When, WhenError, WhenErrorKind, parse_when
+from bot.dates.parse import When, WhenError, WhenErrorKind, parse_when
 
 PARIS = ZoneInfo("Europe/Paris")
 # A Wednesday morning.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config, parse_config
-from bot.transports.mastodon_api import ApiError, RequestWindow
+from bot.transports.mastodon.api import ApiError, RequestWindow
 
 BASE_URL = "https://social.example"
 

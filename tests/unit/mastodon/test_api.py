@@ -16,7 +16,7 @@ from mastodon.errors import (
     MastodonUnauthorizedError,
 )
 
-from bot.transports.mastodon_api import (
+from bot.transports.mastodon.api import (
     ApiError,
     ApiErrorKind,
     MastodonApi,

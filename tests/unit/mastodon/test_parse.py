@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.transports.mastodon_parse import (
+from bot.transports.mastodon.parse import (
     DEFAULT_MAX_CHARACTERS,
     SseDecoder,
     full_acct,

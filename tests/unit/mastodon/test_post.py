@@ -14,10 +14,10 @@ from bot.core_schema import CORE_MIGRATIONS
 from bot.message import Channel, Outgoing, ReplyKind
 from bot.outbox import Outbox, PermanentDeliveryError, TransientDeliveryError
 from bot.store import Store
-from bot.transports.mastodon_api import ApiError, ApiErrorKind
-from bot.transports.mastodon_post import Poster
-from bot.transports.mastodon_server import MastodonTuning, ServerFacts
-from bot.transports.mastodon_text import weighted_length
+from bot.transports.mastodon.api import ApiError, ApiErrorKind
+from bot.transports.mastodon.post import Poster
+from bot.transports.mastodon.server import MastodonTuning, ServerFacts
+from bot.transports.mastodon.shaping import weighted_length
 from tests.unit.mastodon.fakes import FakeApi, config
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)

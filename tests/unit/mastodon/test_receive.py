@@ -13,9 +13,9 @@ import pytest
 from bot.core_schema import CORE_MIGRATIONS
 from bot.message import ALREADY_HANDLED, Message, Role
 from bot.store import Store
-from bot.transports.mastodon_api import ApiError, ApiErrorKind
-from bot.transports.mastodon_receive import LAST_NOTIFICATION_KEY, MentionReceiver
-from bot.transports.mastodon_server import MastodonTuning, ServerFacts
+from bot.transports.mastodon.api import ApiError, ApiErrorKind
+from bot.transports.mastodon.receive import LAST_NOTIFICATION_KEY, MentionReceiver
+from bot.transports.mastodon.server import MastodonTuning, ServerFacts
 from tests.unit.mastodon.cassettes import find
 from tests.unit.mastodon.fakes import FakeApi
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.transports.mastodon_text import (
+from bot.transports.mastodon.shaping import (
     html_to_text,
     markdown_to_plain,
     split_thread,

@@ -13,8 +13,8 @@ from bot.app import feature_sections
 from bot.config import Config, load_config, parse_config
 from bot.configcheck import ConfigError
 from commands import all_features
+from commands.temoignage.config import DEFAULT_READERS, SECTION, TemoignagesConfig
 from commands.temoignage.crypto import encode_key
-from commands.temoignage.settings import DEFAULT_READERS, SECTION, TemoignagesConfig
 
 ROOT = Path(__file__).resolve().parents[3]
 PUBLIC = bytes(nacl.public.PrivateKey.generate().public_key)
