@@ -104,7 +104,7 @@ async def seed(data_dir: Path) -> dict[str, Any]:
         events.append(_event(i, day, weekly=i < WEEKLY))
     started = time.perf_counter()
     async with App(_config(data_dir), [AgendaFeature()]) as app:
-        service = app.services.features["agenda"]
+        service = app.feature(AgendaFeature).service
         assert isinstance(service, AgendaService)
         await _bulk_create(service, events)
         seeded = time.perf_counter() - started
@@ -203,7 +203,7 @@ async def measure_lateness(data_dir: Path) -> dict[str, Any]:
     async with App(_config(data_dir), [AgendaFeature()]) as app:
         watch = Stopwatch()
         app.add_transport(watch)
-        service = app.services.features["agenda"]
+        service = app.feature(AgendaFeature).service
         assert isinstance(service, AgendaService)
         enqueued: dict[str, float] = {}
         original = app.services.outbox.enqueue_many
@@ -276,7 +276,7 @@ async def measure_catch_up(data_dir: Path) -> dict[str, Any]:
     real_now = datetime.now(UTC)
     down_since = real_now - timedelta(minutes=45)
     async with App(_config(data_dir), [AgendaFeature()], now=lambda: down_since) as app:
-        service = app.services.features["agenda"]
+        service = app.feature(AgendaFeature).service
         assert isinstance(service, AgendaService)
         due = real_now - timedelta(minutes=30)
         await _bulk_create(

@@ -40,6 +40,7 @@ from bot.config import parse_config
 from bot.message import Outgoing
 from bot.transports.matrix.transport import create as create_matrix
 from commands import all_features
+from commands.appel import AppelFeature
 from commands.appel.model import Call, new_uid
 from commands.appel.service import AppelService
 from devserver.synapse import LocalSynapse
@@ -150,7 +151,7 @@ async def _run(synapse: LocalSynapse, base: Path, rounds: int) -> dict[str, Any]
             await transport.wait_ready(120)
             await _wait_joined(me, rooms, people["relais"].user_id)
             print("salons prêts", flush=True)
-            service = app.services.features["appel"]
+            service = app.feature(AppelFeature).service
             assert isinstance(service, AppelService)
             delivered = Delivered()
             app.services.outbox.on_delivered("appel-", delivered)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.config import Config, ConfigSection
 from bot.context import Services, utc_now
@@ -23,6 +23,8 @@ from bot.sealing import InstanceSecret
 from bot.store import Migration, Store
 
 logger = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Feature)
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 HOUSEKEEPING_SECONDS = 3600
@@ -69,6 +71,13 @@ class App:
         if self._services is None:
             raise RuntimeError("app not started")
         return self._services
+
+    def feature(self, kind: type[F]) -> F:
+        """The running feature of this class (tests and benchmarks reach its service)."""
+        for feature in self.features:
+            if isinstance(feature, kind):
+                return feature
+        raise LookupError(f"no {kind.__name__} in this app")
 
     @property
     def router(self) -> Router:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.conversation import Conversations
@@ -45,8 +45,6 @@ class Services:
     scheduler: Scheduler
     content_dir: Path
     now: Callable[[], datetime] = utc_now
-    # Feature-owned objects (e.g. the rights knowledge base), keyed by feature name.
-    features: dict[str, Any] = field(default_factory=dict)
     router: Router | None = None
     # Structured event types a feature wants to receive (e.g. "org.relais.call"), with the
     # coroutine that handles them. Transports look here; they never import features.

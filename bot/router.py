@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from bot import texts
 from bot.config import FloodConfig
@@ -80,6 +81,13 @@ class Command:
             parts.append(label + ("…" if arg.rest and not arg.required else ""))
         return " ".join(parts)
 
+    def examples_for(self, prefix: str) -> tuple[str, ...]:
+        """The examples as a person types them (`{prefix}` is the configured prefix)."""
+        return tuple(example.replace("{prefix}", prefix) for example in self.examples)
+
+    def details_for(self, prefix: str) -> str:
+        return self.details.replace("{prefix}", prefix)
+
     def usage(self, prefix: str = "!", parent: Command | None = None) -> str:
         head = f"{prefix}{parent.name} {self.name}" if parent else f"{prefix}{self.name}"
         syntax = self.syntax()
@@ -91,6 +99,10 @@ class Command:
             if wanted in (normalize(n) for n in sub.names()):
                 return sub
         return None
+
+
+class Declared(Protocol):
+    def commands(self) -> list[Command]: ...
 
 
 def parse_args(command: Command, raw: str) -> dict[str, str]:
@@ -138,6 +150,11 @@ class Router:
                 raise ValueError(f"command name {name!r} registered twice")
             self._by_name[key] = command
         self._commands[command.name] = command
+
+    def register_all(self, declared: Declared) -> None:
+        """Register every command a feature declared (see `bot.declare`)."""
+        for command in declared.commands():
+            self.register(command)
 
     def commands(self) -> list[Command]:
         return list(self._commands.values())
@@ -258,7 +275,11 @@ class Router:
         except UsageError as exc:
             logger.info("command %s: usage error", name)
             return [
-                texts.usage_error(exc.message, command.usage(self.prefix, parent), command.examples)
+                texts.usage_error(
+                    exc.message,
+                    command.usage(self.prefix, parent),
+                    command.examples_for(self.prefix),
+                )
             ]
         except CommandError as exc:
             logger.info("command %s: refused with a message", name)

@@ -10,6 +10,6 @@ def all_features() -> list[Feature]:
     from commands.aide import AideFeature
     from commands.appel import AppelFeature
     from commands.droit import DroitFeature
-    from commands.temoignage.feature import TemoignageFeature
+    from commands.temoignage import TemoignageFeature
 
     return [AideFeature(), AgendaFeature(), DroitFeature(), TemoignageFeature(), AppelFeature()]

@@ -1,9 +1,10 @@
 """The agenda: events in French, reminders exactly once, ICS in and out, a public page.
 
-Modules: when*.py read French dates; model, offsets, recurrence and reminders are pure;
-repo talks to SQLite; engine sends reminders; service holds the operations; handlers,
-edit, adding and flow are the chat side; ics_read, ics_write and sync are the ICS side;
-web and html_page serve the feed and the page; cli adds `relais agenda …`.
+Modules: model, offsets, recurrence and reminders are pure (French dates are the
+engine's, bot/dates); repo talks to SQLite; engine sends reminders; service holds the
+operations; commands (declarations), handlers, edit, adding and flow are the chat side;
+ics_read, ics_write and sync are the ICS side; web and html_page serve the feed and the
+page; cli adds `relais agenda …`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from commands.agenda.web import AgendaWeb
 
 FEED_FIRST_DELAY_SECONDS = 15
-WEB_FEATURE = "agenda.web"  # key of the running AgendaWeb in services.features
 
 
 def feed_group_problems(config: Config, agenda: AgendaConfig) -> list[str]:
@@ -40,11 +40,11 @@ class AgendaFeature(Feature):
     name = "agenda"
     migrations = MIGRATIONS
     config_section = ConfigSection("agenda", parse_agenda_config, feed_group_problems)
-    _web: AgendaWeb | None = None
+    web: AgendaWeb | None = None
 
     def setup(self, services: Services, router: Router) -> None:
-        from commands.agenda.command import agenda_command
-        from commands.agenda.flow import FEATURE, AgendaFlow
+        from commands.agenda.commands import AgendaCommands
+        from commands.agenda.flow import AgendaFlow
         from commands.agenda.groups import find_group
         from commands.agenda.service import AgendaService
         from commands.agenda.sync import sync_feed
@@ -52,9 +52,9 @@ class AgendaFeature(Feature):
 
         agenda = services.config.feature(self.name, AgendaConfig)
         service = AgendaService.from_services(services, agenda)
-        services.features[FEATURE] = service
-        services.conversations.register(AgendaFlow())
-        router.register(agenda_command())
+        self.service = service
+        services.conversations.register(AgendaFlow(service))
+        router.register_all(AgendaCommands(service))
         services.scheduler.on_start(self.name, service.engine.start)
 
         async def schedule_feeds(scheduler: Scheduler) -> None:
@@ -75,9 +75,7 @@ class AgendaFeature(Feature):
             services.scheduler.on_start("agenda-feeds", schedule_feeds)
         if agenda.http.enabled:
             web = AgendaWeb(service, agenda.http)
-            services.features[WEB_FEATURE] = web
-
-            self._web = web
+            self.web = web
 
             async def start_web(scheduler: Scheduler) -> None:
                 await web.start_logged()
@@ -85,7 +83,7 @@ class AgendaFeature(Feature):
             services.scheduler.on_start("agenda-web", start_web)
 
     async def stop(self) -> None:
-        web, self._web = self._web, None
+        web, self.web = self.web, None
         if web is not None:
             await web.stop()
 

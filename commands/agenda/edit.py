@@ -15,7 +15,7 @@ from bot.french import normalize, parse_yes_no, quoted
 from bot.router import CommandError
 from commands.agenda import render, texts
 from commands.agenda.adding import MAX_DESCRIPTION, MAX_PLACE, MAX_TITLE
-from commands.agenda.flow import FLOW, STEP_CHANGE, service_of, times_to_data
+from commands.agenda.flow import FLOW, STEP_CHANGE, times_to_data
 from commands.agenda.groups import event_targets, find_group, rooms_only
 from commands.agenda.handlers import fetch, split_id
 from commands.agenda.model import Event, parse_kind
@@ -45,8 +45,7 @@ _CLEAR = ("-", "aucun", "aucune", "rien", "effacer")
 _LINK = re.compile(r"^https?://\S+$")
 
 
-async def edit(ctx: CommandContext) -> str:
-    service = service_of(ctx.services)
+async def edit(service: AgendaService, ctx: CommandContext) -> str:
     event_id, rest = split_id(ctx)
     word, _, value = rest.partition(" ")
     if not word:

@@ -25,14 +25,7 @@ from commands.agenda.service import AgendaService, Times
 logger = logging.getLogger(__name__)
 
 FLOW = "agenda"
-FEATURE = "agenda"
 STEP_GROUP, STEP_ADD, STEP_CHANGE, STEP_CANCEL = "groupe", "ajout", "changement", "annulation"
-
-
-def service_of(services: Services) -> AgendaService:
-    service = services.features[FEATURE]
-    assert isinstance(service, AgendaService)
-    return service
 
 
 def times_to_data(times: Times) -> dict[str, Any]:
@@ -58,10 +51,13 @@ class AgendaFlow:
     name = FLOW
     controls: frozenset[str] = frozenset()
 
+    def __init__(self, service: AgendaService) -> None:
+        self.service = service
+
     async def on_input(
         self, services: Services, message: Message, state: ConversationState, text: str
     ) -> Turn:
-        service = service_of(services)
+        service = self.service
         if state.step == STEP_GROUP:
             return self._choose_group(service, message, state, text)
         answer = parse_yes_no(text)

@@ -1,4 +1,4 @@
-"""`!agenda` and its sub-commands, except `modifier` (edit.py)."""
+"""What `!agenda` and its sub-commands do (declared in commands.py; `modifier` in edit.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.router import CommandError
 from commands.agenda import render, texts
 from commands.agenda.adding import prepare_add, split_parts
 from commands.agenda.flow import FLOW as AGENDA_FLOW
-from commands.agenda.flow import STEP_ADD, STEP_CANCEL, STEP_GROUP, service_of
+from commands.agenda.flow import STEP_ADD, STEP_CANCEL, STEP_GROUP
 from commands.agenda.groups import Group, groups_for_channel
 from commands.agenda.model import Event
 from commands.agenda.service import AgendaService, occurrence_on
@@ -43,8 +43,7 @@ def _zone(groups: list[Group], service: AgendaService) -> ZoneInfo:
     return groups[0].tz if len(groups) == 1 else ZoneInfo(service.config.timezone)
 
 
-async def list_days(ctx: CommandContext, days: int) -> str:
-    service = service_of(ctx.services)
+async def list_days(service: AgendaService, ctx: CommandContext, days: int) -> str:
     groups = groups_for_channel(ctx.config, ctx.message.channel)
     now = service.now()
     found = await service.upcoming([g.name for g in groups], now, now + timedelta(days=days))
@@ -65,25 +64,12 @@ async def list_days(ctx: CommandContext, days: int) -> str:
     return "\n".join(lines)
 
 
-async def agenda(ctx: CommandContext) -> str:
+def unknown_period(ctx: CommandContext) -> CommandError:
     word = ctx.raw_args.strip()
-    if word:
-        raise CommandError(
-            texts.LIST_UNKNOWN_PERIOD.format(word=quoted(word, 40), prefix=ctx.prefix)
-        )
-    return await list_days(ctx, WEEK_DAYS)
+    return CommandError(texts.LIST_UNKNOWN_PERIOD.format(word=quoted(word, 40), prefix=ctx.prefix))
 
 
-async def week(ctx: CommandContext) -> str:
-    return await list_days(ctx, WEEK_DAYS)
-
-
-async def month(ctx: CommandContext) -> str:
-    return await list_days(ctx, MONTH_DAYS)
-
-
-async def show(ctx: CommandContext) -> str:
-    service = service_of(ctx.services)
+async def show(service: AgendaService, ctx: CommandContext) -> str:
     event_id, rest = split_id(ctx)
     if rest:
         raise CommandError(texts.NEED_ID.format(prefix=ctx.prefix))
@@ -102,8 +88,7 @@ def source_label(event: Event) -> str | None:
     return event.source
 
 
-async def ics(ctx: CommandContext) -> str:
-    service = service_of(ctx.services)
+async def ics(service: AgendaService, ctx: CommandContext) -> str:
     groups = groups_for_channel(ctx.config, ctx.message.channel)
     group = groups[0].name if len(groups) == 1 else None
     url = service.agenda.feed_url(group)
@@ -119,8 +104,7 @@ async def ics(ctx: CommandContext) -> str:
     return answer
 
 
-async def add(ctx: CommandContext) -> str:
-    service = service_of(ctx.services)
+async def add(service: AgendaService, ctx: CommandContext) -> str:
     parts = split_parts(ctx.raw_args, ctx.prefix)
     groups = groups_for_channel(ctx.config, ctx.message.channel)
     conversations = ctx.services.conversations
@@ -134,8 +118,7 @@ async def add(ctx: CommandContext) -> str:
     return question
 
 
-async def cancel(ctx: CommandContext) -> str:
-    service = service_of(ctx.services)
+async def cancel(service: AgendaService, ctx: CommandContext) -> str:
     event_id, rest = split_id(ctx)
     event = await fetch(service, event_id, ctx.prefix)
     if event.cancelled:

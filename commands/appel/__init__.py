@@ -31,17 +31,17 @@ class AppelFeature(Feature):
 
     def setup(self, services: Services, router: Router) -> None:
         from bot.context import EventSubscription
+        from commands.appel.commands import AppelCommands
         from commands.appel.federation import event_handler
-        from commands.appel.handlers import FEATURE, AppelFlow, commands
+        from commands.appel.flow import AppelFlow
         from commands.appel.model import EVENT_TYPE
         from commands.appel.service import KEY_PREFIX, AppelService
 
         appel = services.config.feature(SECTION, AppelConfig)
         service = AppelService(services, appel)
-        services.features[FEATURE] = service
-        services.conversations.register(AppelFlow(services.config.command_prefix))
-        for command in commands():
-            router.register(command)
+        self.service = service
+        services.conversations.register(AppelFlow(service, services.config.command_prefix))
+        router.register_all(AppelCommands(service))
         # Calls from peers count only in the configured coordination rooms.
         services.event_handlers[EVENT_TYPE] = EventSubscription(
             event_handler(service), rooms=appel.coordination_rooms

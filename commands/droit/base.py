@@ -13,19 +13,9 @@ from commands.droit.model import Content, Topic
 from commands.droit.search import SearchResult, search
 
 if TYPE_CHECKING:
-    from bot.context import Services
+    pass
 
 logger = logging.getLogger(__name__)
-
-FEATURE = "droit"
-
-
-def knowledge(services: Services) -> KnowledgeBase:
-    """The knowledge base the feature put in `services.features` at setup."""
-    base = services.features[FEATURE]
-    if not isinstance(base, KnowledgeBase):
-        raise TypeError("services.features['droit'] is not a KnowledgeBase")
-    return base
 
 
 class KnowledgeBase:

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 
 from bot.french import normalize, quoted
 from commands.droit import texts
-from commands.droit.base import knowledge
 from commands.droit.model import Content, Template
 
 if TYPE_CHECKING:
-    from bot.context import CommandContext
+    pass
 
 
 def template_list(templates: Sequence[Template], prefix: str, title: str) -> str:
@@ -58,8 +57,3 @@ def template_replies(content: Content, query: str, prefix: str) -> list[str]:
         return [template_list(found, prefix, texts.MODELE_SEVERAL.format(query=quoted(query)))]
     title = texts.MODELE_NOT_FOUND.format(query=quoted(query))
     return [template_list(content.templates, prefix, title)]
-
-
-async def modele(ctx: CommandContext) -> list[str]:
-    content = knowledge(ctx.services).content
-    return template_replies(content, ctx.args.get("nom", ""), ctx.prefix)

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 from bot.french import normalize, quoted
 from commands.droit import texts
 from commands.droit.answers import find_theme
-from commands.droit.base import knowledge
 from commands.droit.model import THEMES, Content, Organisation
 from commands.droit.validate import DEPARTMENT
 
 if TYPE_CHECKING:
-    from bot.context import CommandContext
+    pass
 
 _ALL = frozenset({"tout", "toutes", "tous", "liste"})
 
@@ -95,8 +94,3 @@ def _by_name(orgs: Sequence[Organisation], query: str) -> list[Organisation]:
         for o in orgs
         if words and all(w in normalize(f"{o.id} {o.nom}").replace("-", " ") for w in words)
     ]
-
-
-async def orga(ctx: CommandContext) -> str:
-    content = knowledge(ctx.services).content
-    return find_organisations(content, ctx.args.get("recherche", ""), ctx.prefix)

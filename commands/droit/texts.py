@@ -75,9 +75,9 @@ DROIT_DETAILS = (
     "- {prefix}droit <sujet> sources : les textes de loi et les sources de la fiche"
 )
 DROIT_EXAMPLES = (
-    "!droit la caf m'a coupé mes allocs",
-    "!droit fermer mon espace santé",
-    "!droit caf sources",
+    "{prefix}droit la caf m'a coupé mes allocs",
+    "{prefix}droit fermer mon espace santé",
+    "{prefix}droit caf sources",
 )
 RELOAD_SUMMARY = "relire les fiches après une modification (sans redémarrer)"
 

@@ -12,6 +12,7 @@ from nio import RedactionEvent
 
 from bot.app import feature_sections
 from bot.config import parse_config
+from commands.appel import AppelFeature
 from commands.appel.service import AppelService
 from devserver.synapse import LocalSynapse, UserCredentials
 from tests.helpers import wait_until
@@ -46,7 +47,7 @@ class AppelRelais(RelaisUnderTest):
     @property
     def service(self) -> AppelService:
         assert self.app is not None
-        service = self.app.services.features["appel"]
+        service = self.app.feature(AppelFeature).service
         assert isinstance(service, AppelService)
         return service
 

@@ -86,7 +86,7 @@ async def test_call_is_posted_once_on_mastodon_and_deleted_on_retraction(
                 return not await posts()
 
             await wait_until(deleted)
-            service = app.services.features["appel"]
+            service = app.feature(AppelFeature).service
             (target,) = [
                 t for t in await service.repo.targets(1) if t.channel.transport == "mastodon"
             ]

@@ -73,9 +73,7 @@ async def running(config: Config, clock: Clock) -> AsyncIterator[tuple[App, Reco
 
 
 def service_of(app: App) -> AgendaService:
-    service = app.services.features["agenda"]
-    assert isinstance(service, AgendaService)
-    return service
+    return app.feature(AgendaFeature).service
 
 
 def say(

@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import icalendar
 
-from commands.agenda import WEB_FEATURE
+from commands.agenda import AgendaFeature
 from commands.agenda.model import Event
 from commands.agenda.service import AgendaService
 from commands.agenda.web import AgendaWeb
@@ -77,7 +77,7 @@ async def serving(tmp_path: Path) -> AsyncIterator[tuple[AgendaService, int]]:
                 end=(weekend + timedelta(days=2)).astimezone(UTC),
             )
         )
-        web = app.services.features[WEB_FEATURE]
+        web = app.feature(AgendaFeature).web
         assert isinstance(web, AgendaWeb) and web.port
         yield service, web.port
 
@@ -155,7 +155,7 @@ async def test_a_port_already_taken_does_not_stop_the_bot(tmp_path: Path) -> Non
     try:
         config = make_config(tmp_path, agenda={"http": {"enabled": True, "port": taken}})
         async with running(config, Clock(NOW)) as (app, _):
-            web = app.services.features[WEB_FEATURE]
+            web = app.feature(AgendaFeature).web
             assert isinstance(web, AgendaWeb) and web.port is None
             assert app.router.find("agenda") is not None
     finally:

@@ -96,7 +96,7 @@ class Harness:
 
     @property
     def service(self) -> AppelService:
-        service = self.app.services.features["appel"]
+        service = self.app.feature(AppelFeature).service
         assert isinstance(service, AppelService)
         return service
 

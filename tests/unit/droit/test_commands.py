@@ -10,7 +10,7 @@ import yaml
 
 from bot.app import App
 from bot.message import Role
-from commands.droit.base import knowledge
+from commands.droit import DroitFeature
 from tests.helpers import RecordingTransport, message
 
 TRANSPORT = "droit"
@@ -141,8 +141,8 @@ async def test_reload_is_for_organisers_and_reports_problems(app: App, tmp_path:
     assert "réservée aux organisatrices et organisateurs" in refused
 
     content = tmp_path / "content"
-    shutil.copytree(knowledge(app.services).content_dir, content)
-    base = knowledge(app.services)
+    shutil.copytree(app.feature(DroitFeature).base.content_dir, content)
+    base = app.feature(DroitFeature).base
     base.content_dir = content
     caf = content / "droits" / "caf.yaml"
     data = yaml.safe_load(caf.read_text("utf-8"))

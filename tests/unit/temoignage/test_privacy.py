@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import nacl.public
 
-from commands.temoignage.feature import PURGE_JOB
+from commands.temoignage import PURGE_JOB
 from tests.unit.temoignage.conftest import ROOM, SENDER, Harness, find_code
 
 MARKER = "Le chat violet danse sur la table du guichet numéro neuf."
