@@ -21,22 +21,22 @@ KIND_LABELS = {
 # --- help ------------------------------------------------------------------------------
 AGENDA_SUMMARY = "les prochains rendez-vous du collectif"
 AGENDA_DETAILS = """Pour tout le monde :
-- !agenda : les 7 prochains jours
-- !agenda semaine : les 7 prochains jours
-- !agenda mois : les 31 prochains jours
-- !agenda voir N : le détail du rendez-vous numéro N
-- !agenda ics : l'adresse de l'agenda, pour votre application de calendrier
+- {prefix}agenda : les 7 prochains jours
+- {prefix}agenda semaine : les 7 prochains jours
+- {prefix}agenda mois : les 31 prochains jours
+- {prefix}agenda voir N : le détail du rendez-vous numéro N
+- {prefix}agenda ics : l'adresse de l'agenda, pour votre application de calendrier
 
 Pour les organisatrices et organisateurs :
-- !agenda ajouter QUAND | TITRE | LIEU | DESCRIPTION (la description est facultative).
+- {prefix}agenda ajouter QUAND | TITRE | LIEU | DESCRIPTION (la description est facultative).
   Je montre ce que j'ai compris, puis vous répondez oui ou non.
-- !agenda modifier N CHAMP VALEUR. Les champs : quand, titre, lieu, description, lien,
+- {prefix}agenda modifier N CHAMP VALEUR. Les champs : quand, titre, lieu, description, lien,
   carte, type, rappels, mastodon.
-  Exemples : !agenda modifier 12 quand dimanche 24 mai 15h
-  !agenda modifier 12 rappels J-7, veille 18h, 2h (ou : aucun)
-  !agenda modifier 12 mastodon non
-- !agenda annuler N : annule le rendez-vous (je demande confirmation).
-- !agenda annuler N 30/05 : annule une seule date d'un rendez-vous qui se répète.
+  Exemples : {prefix}agenda modifier 12 quand dimanche 24 mai 15h
+  {prefix}agenda modifier 12 rappels J-7, veille 18h, 2h (ou : aucun)
+  {prefix}agenda modifier 12 mastodon non
+- {prefix}agenda annuler N : annule le rendez-vous (je demande confirmation).
+- {prefix}agenda annuler N 30/05 : annule une seule date d'un rendez-vous qui se répète.
 Un changement de date ou de lieu, et une annulation, sont annoncés là où le rendez-vous
 est annoncé."""
 ADD_SUMMARY = "ajouter un rendez-vous (je demande confirmation)"

@@ -6,16 +6,16 @@ from __future__ import annotations
 APPEL_SUMMARY = "lancer un appel à relayer vers les autres groupes (je demande confirmation)"
 APPEL_ARG = "texte"
 APPEL_DETAILS = """Pour les organisatrices et organisateurs :
-- !appel TEXTE : je montre l'appel et les groupes qu'il touchera, puis vous répondez oui ou non.
+- {prefix}appel TEXTE : je montre l'appel et les groupes qu'il touchera, puis vous répondez oui ou non.
 - Options, avant le texte :
   --tags santé,72 : les étiquettes de l'appel (sinon : celles de votre groupe) ;
   --expire 30/05 : après cette date, l'appel n'est plus relayé ;
   --groupe NOM : le groupe qui lance l'appel (utile en message privé) ;
   --local : seulement les groupes de ce Relais, pas les autres Relais.
-- !appel statut N : où en est l'appel numéro N, groupe par groupe.
-- !appel retirer N : retire l'appel partout où il a été publié.
-- !appel accepter N / !appel refuser N : pour un appel reçu qui attend votre accord.
-- !appels : les derniers appels lancés et reçus."""
+- {prefix}appel statut N : où en est l'appel numéro N, groupe par groupe.
+- {prefix}appel retirer N : retire l'appel partout où il a été publié.
+- {prefix}appel accepter N / {prefix}appel refuser N : pour un appel reçu qui attend votre accord.
+- {prefix}appels : les derniers appels lancés et reçus."""
 ACCEPT_SUMMARY = "publier un appel reçu dans les salons de votre groupe"
 REFUSE_SUMMARY = "ne pas publier un appel reçu"
 STATUS_SUMMARY = "où en est un appel, groupe par groupe"
