@@ -57,4 +57,13 @@ CORE_MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE outbox ADD COLUMN faults INTEGER NOT NULL DEFAULT 0",
         ),
     ),
+    Migration(
+        3,
+        "outbox: the topic whose listeners hear of a delivery",
+        (
+            "ALTER TABLE outbox ADD COLUMN notify TEXT",
+            # Rows waiting from before: calls' copies were found by their key's prefix.
+            "UPDATE outbox SET notify = 'appel' WHERE key LIKE 'appel-%' AND status = 'pending'",
+        ),
+    ),
 )

@@ -143,15 +143,23 @@ MONTH_WORDS: dict[str, int] = {
 }  # fmt: skip
 
 
+_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'"})
+
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def fold(text: str) -> str:
+    """The form French text is compared in, written once for the whole code: no accents,
+    lower case, typographic apostrophes made plain. Spaces are kept as they are."""
+    return strip_accents(text.translate(_APOSTROPHES)).casefold()
+
+
 def normalize(text: str) -> str:
-    """Lower case, no accents, typographic apostrophes made plain, spaces collapsed."""
-    text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
-    return _SPACES.sub(" ", strip_accents(text).lower()).strip()
+    """`fold`, with runs of spaces made one and the ends trimmed."""
+    return _SPACES.sub(" ", fold(text)).strip()
 
 
 def _bare(text: str) -> str:

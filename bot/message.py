@@ -42,6 +42,33 @@ class Sender:
         return self.role >= Role.ORGANISER
 
 
+class Reach(enum.StrEnum):
+    """Who reads what is posted in a channel."""
+
+    ROOM = "room"  # the people in a room (Matrix, the console)
+    FOLLOWERS = "followers"  # whoever follows the account: a public feed (Mastodon)
+    PERSON = "person"  # one person, privately
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a kind of channel can do: features ask this, never which transport it is."""
+
+    service: str  # what people call it: "Matrix", "Mastodon"
+    post_limit: int | None  # characters in one post; None when long texts are fine
+    # Private messages are end-to-end encrypted (the server's admins cannot read them).
+    private_encrypted: bool
+
+
+CAPABILITIES: dict[str, Capabilities] = {
+    "matrix": Capabilities("Matrix", None, private_encrypted=True),
+    "mastodon": Capabilities("Mastodon", 500, private_encrypted=False),
+    "console": Capabilities("la console", None, private_encrypted=True),
+}
+UNKNOWN_CAPABILITIES = Capabilities("?", None, private_encrypted=False)
+FOLLOWERS_ID = "announce"  # the channel id of a public feed (posts to followers)
+
+
 @dataclass(frozen=True)
 class Channel:
     """Where a message was written and where its replies go.
@@ -59,6 +86,16 @@ class Channel:
     @property
     def key(self) -> str:
         return f"{self.transport}:{self.id}"
+
+    @property
+    def reach(self) -> Reach:
+        if self.is_direct:
+            return Reach.PERSON
+        return Reach.FOLLOWERS if self.id == FOLLOWERS_ID else Reach.ROOM
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return CAPABILITIES.get(self.transport, UNKNOWN_CAPABILITIES)
 
     @staticmethod
     def direct_to(transport: str, person: str) -> Channel:
@@ -142,6 +179,7 @@ class Outgoing:
     attempts: int
     faults: int = 0  # unexpected errors so far (network trouble is not counted)
     expires_at: float | None = None  # epoch seconds after which it is not worth sending
+    notify: str | None = None  # the topic whose listeners hear of its delivery
 
 
 @dataclass(frozen=True)

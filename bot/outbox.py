@@ -94,11 +94,13 @@ class OutgoingDraft:
     reply_context: dict[str, Any] | None = None
     # After this instant (epoch seconds) the message is no longer worth sending.
     expires_at: float | None = None
+    # Who wants to hear of its delivery (the listeners of this topic, see on_delivered).
+    notify: str | None = None
 
 
 _COLUMNS = (
     "id, key, transport, channel_id, is_direct, channel_group, kind, text, in_reply_to,"
-    " reply_context, attempts, faults, next_attempt_at, expires_at, sealed"
+    " reply_context, attempts, faults, next_attempt_at, expires_at, sealed, notify"
 )
 
 
@@ -118,7 +120,7 @@ class Outbox:
         self._rng = rng or random.Random()
         self._secret = secret or InstanceSecret(store)
         self._transports: dict[str, Transport] = {}
-        self._listeners: list[tuple[str, DeliveredListener]] = []
+        self._listeners: dict[str, list[DeliveredListener]] = {}
         self._failed_listeners: list[FailedListener] = []
         self._wake = asyncio.Event()
         self._busy: dict[str, asyncio.Task[None]] = {}
@@ -131,9 +133,9 @@ class Outbox:
         self._transports[transport.name] = transport
         self._wake.set()
 
-    def on_delivered(self, key_prefix: str, listener: DeliveredListener) -> None:
-        """Call `listener` after delivery of every message whose key starts with the prefix."""
-        self._listeners.append((key_prefix, listener))
+    def on_delivered(self, topic: str, listener: DeliveredListener) -> None:
+        """Call `listener` after delivery of every message recorded with `notify=topic`."""
+        self._listeners.setdefault(topic, []).append(listener)
 
     def on_failed(self, listener: FailedListener) -> None:
         """Call `listener` when a message is given up (with the item as it was)."""
@@ -172,10 +174,10 @@ class Outbox:
                 values = _row_values(draft, box)
                 cursor = await db.execute(
                     "INSERT INTO outbox (key, transport, channel_id, is_direct, channel_group,"
-                    " kind, text, in_reply_to, reply_context, sealed, expires_at,"
+                    " kind, text, in_reply_to, reply_context, sealed, expires_at, notify,"
                     " next_attempt_at, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-                    (key, *values, draft.expires_at, now, now),
+                    f" VALUES ({', '.join('?' * 14)}) ON CONFLICT(key) DO NOTHING",
+                    (key, *values, draft.expires_at, draft.notify, now, now),
                 )
                 if cursor.rowcount:
                     ids.append(int(cursor.lastrowid or 0))
@@ -326,12 +328,11 @@ class Outbox:
             item.channel.transport,
             (time.monotonic() - started) * 1000,
         )
-        for prefix, listener in self._listeners:
-            if item.key.startswith(prefix):
-                try:
-                    await listener(item, remote_id)
-                except Exception as exc:
-                    log_failure(logger, f"delivery listener for outbox #{item.id}", exc)
+        for listener in self._listeners.get(item.notify or "", []):
+            try:
+                await listener(item, remote_id)
+            except Exception as exc:
+                log_failure(logger, f"delivery listener for outbox #{item.id}", exc)
         return True
 
     def backoff(self, attempts: int) -> float:
@@ -508,4 +509,5 @@ def _to_outgoing(row: Any, box: Any = None) -> Outgoing:
         attempts=int(row["attempts"]),
         faults=int(row["faults"]),
         expires_at=row["expires_at"],
+        notify=row["notify"],
     )

@@ -7,9 +7,8 @@ Every table is keyed by the normalised spelling: lower case, no accents, elision
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from bot.french import MONTH_NAMES_FR, MONTH_WORDS, WEEKDAY_NAMES_FR
+from bot.french import MONTH_NAMES_FR, MONTH_WORDS, WEEKDAY_NAMES_FR, fold
 
 # Monday is 0, as in `date.weekday()`.
 WEEKDAYS: dict[str, int] = {
@@ -129,14 +128,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def normalize(text: str) -> str:
-    """Lower case, no accents, one spelling per word: what the tokenizer reads."""
-    out = strip_accents(text).lower()
+    """Folded (bot.french.fold), one spelling per word: what the tokenizer reads."""
+    out = fold(text)
     for pattern, replacement in _REWRITES:
         out = pattern.sub(replacement, out)
     return out.strip()

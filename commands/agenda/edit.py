@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.context import CommandContext
 from bot.dates.parse import WhenError, parse_when
 from bot.french import normalize, parse_yes_no, quoted
+from bot.message import Reach
 from bot.router import CommandError
 from commands.agenda import render, texts
 from commands.agenda.adding import MAX_DESCRIPTION, MAX_PLACE, MAX_TITLE
@@ -111,7 +112,7 @@ def _mastodon(service: AgendaService, event: Event, value: str, prefix: str) -> 
     group = find_group(service.config, event.group)
     with_group = None if group is None or group.config is None else replace(event, targets=None)
     if with_group is None or not any(
-        t.transport == "mastodon" for t in event_targets(service.config, with_group)
+        t.reach is Reach.FOLLOWERS for t in event_targets(service.config, with_group)
     ):
         raise CommandError(texts.EDIT_NO_MASTODON)
     return with_group

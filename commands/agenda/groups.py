@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.announce import group_targets
 from bot.config import Config, GroupConfig
-from bot.message import Channel
+from bot.message import Channel, Reach
 from commands.agenda.model import Event
 
 IMPLICIT_GROUP = "local"
@@ -77,5 +77,5 @@ def event_targets(config: Config, event: Event) -> list[Channel]:
 
 
 def rooms_only(config: Config, event: Event) -> tuple[Channel, ...]:
-    """The event's targets without Mastodon ("!agenda modifier N mastodon non")."""
-    return tuple(t for t in event_targets(config, event) if t.transport != "mastodon")
+    """The event's targets without its public feed ("!agenda modifier N mastodon non")."""
+    return tuple(t for t in event_targets(config, event) if t.reach is Reach.ROOM)

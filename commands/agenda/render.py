@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.announce import room_label
 from bot.dates.describe import describe, fmt_clock, fmt_day
-from bot.message import Channel
+from bot.message import Channel, Reach
 from commands.agenda import texts
 from commands.agenda.model import Event, Occurrence
 from commands.agenda.offsets import Offset
@@ -56,13 +57,11 @@ def list_line(occurrence: Occurrence, tz: ZoneInfo, *, show_group: bool = False)
 
 
 def target_label(channel: Channel) -> str:
-    if channel.transport == "mastodon":
-        return texts.TARGET_MASTODON
-    if channel.is_direct:
+    if channel.reach is Reach.FOLLOWERS:
+        return channel.capabilities.service
+    if channel.reach is Reach.PERSON:
         return texts.TARGET_DM
-    if channel.transport == "console" and channel.id.startswith("salon:"):
-        return "#" + channel.id.removeprefix("salon:")
-    return channel.id
+    return room_label(channel)
 
 
 def targets_label(targets: Sequence[Channel]) -> str:

@@ -35,7 +35,7 @@ class AppelFeature(Feature):
         from commands.appel.federation import event_handler
         from commands.appel.flow import AppelFlow
         from commands.appel.model import EVENT_TYPE
-        from commands.appel.service import KEY_PREFIX, AppelService
+        from commands.appel.service import DELIVERY_TOPIC, AppelService
 
         appel = services.config.feature(SECTION, AppelConfig)
         service = AppelService(services, appel)
@@ -46,7 +46,7 @@ class AppelFeature(Feature):
         services.event_handlers[EVENT_TYPE] = EventSubscription(
             event_handler(service), rooms=appel.coordination_rooms
         )
-        services.outbox.on_delivered(KEY_PREFIX, service.retractions.on_delivered)
+        services.outbox.on_delivered(DELIVERY_TOPIC, service.retractions.on_delivered)
 
         async def start(scheduler: Scheduler) -> None:
             await service.resume()

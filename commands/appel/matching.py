@@ -8,7 +8,7 @@ from hashlib import blake2b
 from bot.announce import group_targets
 from bot.config import Config, GroupConfig
 from bot.french import normalize
-from bot.message import Channel
+from bot.message import Channel, Reach
 from commands.appel.config import AppelConfig, GroupRule, mode_of
 from commands.appel.model import Call
 
@@ -44,7 +44,9 @@ def plan(config: Config, found: list[Receiver], peers: int) -> Plan:
         if r.direct
     )
     mastodon = any(
-        channel.transport == "mastodon" for r in found for channel in group_targets(config, r.group)
+        channel.reach is Reach.FOLLOWERS
+        for r in found
+        for channel in group_targets(config, r.group)
     )
     validation = tuple(r.group.name for r in found if not r.direct)
     return Plan(direct, validation, mastodon, peers)

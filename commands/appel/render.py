@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates.describe import fmt_clock, fmt_day
+from bot.message import Reach
 from commands.appel import texts
 from commands.appel.matching import Plan
 from commands.appel.model import Call
@@ -106,7 +107,7 @@ class TargetState:
 
     group: str | None
     kind: str  # "copy" or "peer"
-    transport: str
+    reach: Reach
     label: str
 
 
@@ -156,13 +157,13 @@ def status(
         room_labels = [
             t.label
             for t in targets
-            if t.kind == "copy" and t.group == decision.group and t.transport != "mastodon"
+            if t.kind == "copy" and t.group == decision.group and t.reach is Reach.ROOM
         ]
         if decision.state in _DECISIONS and not room_labels:
             body.append(f"- {decision.group} : {_DECISIONS[decision.state]}")
         elif room_labels:
             body.append(f"- {decision.group} : {_rooms_line(room_labels)}")
-    mastodon = [t.label for t in targets if t.transport == "mastodon" and t.kind == "copy"]
+    mastodon = [t.label for t in targets if t.reach is Reach.FOLLOWERS and t.kind == "copy"]
     if mastodon:
         body.append(f"- {texts.LABEL_MASTODON} : {', '.join(mastodon)}")
     peers = [t.label for t in targets if t.kind == "peer"]

@@ -27,7 +27,9 @@ from commands.appel.retraction import Retractions
 
 logger = logging.getLogger(__name__)
 
-KEY_PREFIX = "appel-"
+# The outbox tells the service of each delivered copy, request and peer event (their
+# remote ids make retraction possible).
+DELIVERY_TOPIC = "appel"
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ class AppelService:
             ReplyKind.ANNOUNCEMENT,
             key=target.outbox_key,
             expires_at=call.expiry.timestamp(),  # an expired call is no longer relayed
+            notify=DELIVERY_TOPIC,
         )
 
     def event_draft(
@@ -198,6 +201,7 @@ class AppelService:
             ReplyKind.EVENT,
             key=key,
             reply_context={"event_type": EVENT_TYPE, "content": content},
+            notify=None if retract else DELIVERY_TOPIC,
         )
 
     async def _ask(self, call_id: int, group: GroupConfig) -> None:
@@ -215,6 +219,7 @@ class AppelService:
                 text,
                 ReplyKind.ANNOUNCEMENT,
                 key=matching.request_key(stored.call.uid, group.name),
+                notify=DELIVERY_TOPIC,
             )
         )
         await self.repo.request_queued(call_id, group.name)
@@ -264,7 +269,7 @@ class AppelService:
                 render.TargetState(
                     target.channel.group,
                     target.kind,
-                    target.channel.transport,
+                    target.channel.reach,
                     await self._label(target),
                 )
             )

@@ -6,7 +6,8 @@ from __future__ import annotations
 APPEL_SUMMARY = "lancer un appel à relayer vers les autres groupes (je demande confirmation)"
 APPEL_ARG = "texte"
 APPEL_DETAILS = """Pour les organisatrices et organisateurs :
-- {prefix}appel TEXTE : je montre l'appel et les groupes qu'il touchera, puis vous répondez oui ou non.
+- {prefix}appel TEXTE : je montre l'appel et les groupes qu'il touchera, puis vous
+  répondez oui ou non.
 - Options, avant le texte :
   --tags santé,72 : les étiquettes de l'appel (sinon : celles de votre groupe) ;
   --expire 30/05 : après cette date, l'appel n'est plus relayé ;

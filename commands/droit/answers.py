@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.french import normalize, parse_choice, parse_number
+from bot.message import Channel
 from commands.droit import render, texts
 from commands.droit.base import KnowledgeBase
 from commands.droit.model import THEMES
@@ -21,7 +22,9 @@ SOURCES_WORDS = frozenset({"sources", "source", "src"})
 # A sure answer also names the next topics scoring at least this share of the best.
 SEE_ALSO_RATIO = 0.75
 # One Mastodon post (500 by default) minus room for the "@person@instance " mention.
-MASTODON_BUDGET = 440
+# Where posts are short: what a topic may take, leaving room for "@person " before it.
+SHORT_POST_BUDGET = 440
+MENTION_ROOM = 60
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,14 @@ def is_number(text: str) -> bool:
     return parse_number(text) is not None
 
 
-def for_transport(base: KnowledgeBase, answer: Answer, transport: str, prefix: str) -> str:
-    """On Mastodon a topic is one post: plain text within the budget, pointing to the rest."""
-    if transport == "mastodon" and answer.topic_id is not None:
+def for_channel(base: KnowledgeBase, answer: Answer, channel: Channel, prefix: str) -> str:
+    """Where posts are short (Mastodon), a topic is one post: plain text within the budget,
+    pointing to the rest."""
+    limit = channel.capabilities.post_limit
+    if limit is not None and answer.topic_id is not None:
         found = base.topic(answer.topic_id)
         if found is not None:
-            return render.topic_plain(found, prefix, MASTODON_BUDGET)
+            return render.topic_plain(found, prefix, min(SHORT_POST_BUDGET, limit - MENTION_ROOM))
     return answer.text
 
 

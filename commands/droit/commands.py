@@ -116,4 +116,4 @@ class DroitCommands(CommandSet):
                 step, data = next_step(answer)
                 await services.conversations.start(message, FLOW, step, data, CHOICE_MINUTES)
         prefix = services.config.command_prefix
-        return answers.for_transport(self.base, answer, message.transport, prefix)
+        return answers.for_channel(self.base, answer, message.channel, prefix)

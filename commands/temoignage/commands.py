@@ -47,7 +47,7 @@ class TemoignageCommands(CommandSet):
                 direct, FLOW, FIRST_STEP, {}, expiry_minutes=self.config.draft_minutes
             )
             logger.info("testimony draft started")
-            text = self.flow.intro(message.transport)
+            text = self.flow.intro(direct.channel)
         if message.is_direct:
             return [text]
         return [Reply(text, channel=message.direct_channel()), texts.ROOM_ANSWER]

@@ -17,7 +17,7 @@ from typing import Any
 from bot.context import Services
 from bot.conversation import ConversationState, Turn
 from bot.french import normalize, parse_yes_no
-from bot.message import Message
+from bot.message import Channel, Message
 from commands.temoignage import service, texts
 from commands.temoignage.answers import (
     is_end,
@@ -72,7 +72,7 @@ class TestimonyFlow:
     def readers(self) -> str:
         return texts.join_names(self.config.readers)
 
-    def intro(self, transport: str) -> str:
+    def intro(self, channel: Channel) -> str:
         parts = [
             texts.INTRO.format(
                 lecteurs=self.readers,
@@ -81,8 +81,8 @@ class TestimonyFlow:
                 p=self.prefix,
             )
         ]
-        if transport == "mastodon":
-            parts.append(texts.MASTODON_WARNING)
+        if not channel.capabilities.private_encrypted:
+            parts.append(texts.UNENCRYPTED_WARNING.format(service=channel.capabilities.service))
         parts.append(texts.THEME_ASK.format(menu=texts.themes_menu()))
         return "\n\n".join(parts)
 

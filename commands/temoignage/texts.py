@@ -81,9 +81,9 @@ INTRO = (
     "- Vous pouvez arrêter à tout moment : tapez {p}annuler. "
     "Sans réponse pendant {heures} heures, votre brouillon est effacé."
 )
-MASTODON_WARNING = (
-    "**Attention, sur Mastodon** : les messages privés peuvent être lus par les personnes "
-    "qui gèrent votre serveur Mastodon et le mien. Pour une histoire sensible, écrivez-moi "
+UNENCRYPTED_WARNING = (
+    "**Attention, sur {service}** : les messages privés peuvent être lus par les personnes "
+    "qui gèrent votre serveur {service} et le mien. Pour une histoire sensible, écrivez-moi "
     "plutôt sur Matrix (par exemple avec Element), ou donnez votre témoignage sur papier "
     "à une personne du collectif."
 )

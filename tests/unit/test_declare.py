@@ -70,9 +70,7 @@ async def test_help_of_every_command_uses_the_configured_prefix(dotted: App) -> 
     transport = dotted.services.outbox._transports["test"]
     assert isinstance(transport, RecordingTransport)
     for each in dotted.router.commands():
-        await dotted.router.handle(
-            message(f".aide {each.name}", role=Role.ORGANISER, direct=True)
-        )
+        await dotted.router.handle(message(f".aide {each.name}", role=Role.ORGANISER, direct=True))
     assert await dotted.services.outbox.drain(5)
     helps = transport.texts()
     assert len(helps) == len(dotted.router.commands())

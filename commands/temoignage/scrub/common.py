@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from bot.french import fold
 
 PHONE = "[téléphone]"
 EMAIL = "[courriel]"
@@ -35,12 +36,6 @@ class Finding:
     label: str
     start: int
     end: int
-
-
-def fold(word: str) -> str:
-    """Lower-case, accent-free form used to compare a word with a stop list."""
-    decomposed = unicodedata.normalize("NFKD", word.replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def fold_set(words: str) -> frozenset[str]:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from commands.temoignage.scrub.common import NAME, SPACE, Finding, fold, fold_set, spaced
+from bot.french import fold
+from commands.temoignage.scrub.common import NAME, SPACE, Finding, fold_set, spaced
 
 _GAP = r"[ \u00a0\u202f\t]*[,:]?[ \u00a0\u202f\t]*(?:\n[ \u00a0\u202f\t]*)?"
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from commands.temoignage.scrub.common import ADDRESS, SPACE, Finding, fold, fold_set
+from bot.french import fold
+from commands.temoignage.scrub.common import ADDRESS, SPACE, Finding, fold_set
 
 # Street types that are hardly anything else after a number: the name may be typed in
 # lower case ("12 rue de la paix").

@@ -205,7 +205,7 @@ async def test_a_number_without_a_list_opens_that_theme_of_the_menu(chat: Chat) 
 
 
 async def test_on_mastodon_a_topic_fits_in_one_post(app: App) -> None:
-    from commands.droit.answers import MASTODON_BUDGET
+    from commands.droit.answers import SHORT_POST_BUDGET
 
     transport = RecordingTransport("mastodon")
     app.add_transport(transport)
@@ -214,6 +214,6 @@ async def test_on_mastodon_a_topic_fits_in_one_post(app: App) -> None:
     )
     assert await app.services.outbox.drain(5)
     (answer,) = transport.texts()
-    assert len(answer) <= MASTODON_BUDGET
+    assert len(answer) <= SHORT_POST_BUDGET
     assert answer.startswith("CAF") and "**" not in answer
     assert "!droit caf" in answer  # points to the whole topic
