@@ -35,7 +35,8 @@ from nio import (
 )
 
 from bench.results_io import percentile, table, write
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from bot.message import Outgoing
 from bot.transports.matrix.transport import create as create_matrix

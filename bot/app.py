@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from bot.config import Config, ConfigSection
+from bot.bootstrap import CONTENT_DIR, all_migrations
+from bot.config import Config
 from bot.context import Services, utc_now
 from bot.conversation import Conversations
-from bot.core_schema import CORE_MIGRATIONS
 from bot.failure_notices import FailureNotices
 from bot.feature import Feature
 from bot.message import Message
@@ -20,13 +20,12 @@ from bot.outbox import Outbox, Transport
 from bot.router import Router
 from bot.scheduler import Scheduler
 from bot.sealing import InstanceSecret
-from bot.store import Migration, Store
+from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Feature)
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 HOUSEKEEPING_SECONDS = 3600
 FINISHED_OUTBOX_KEEP_SECONDS = 7 * 24 * 3600
 HANDLED_EVENTS_KEEP_SECONDS = 7 * 24 * 3600
@@ -36,18 +35,6 @@ class RunningTransport(Transport, Protocol):
     """A transport that also receives: it feeds messages to `handle` until stopped."""
 
     async def run(self, handle: Callable[[Message], Awaitable[int]]) -> None: ...
-
-
-def feature_sections(features: Sequence[Feature]) -> list[ConfigSection]:
-    return [f.config_section for f in features if f.config_section is not None]
-
-
-def all_migrations(features: Sequence[Feature]) -> dict[str, Sequence[Migration]]:
-    migrations: dict[str, Sequence[Migration]] = {"core": CORE_MIGRATIONS}
-    for feature in features:
-        if feature.migrations:
-            migrations[feature.name] = feature.migrations
-    return migrations
 
 
 class App:

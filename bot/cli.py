@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__, texts
-from bot.app import App, RunningTransport, all_migrations, feature_sections
-from bot.config import Config, embedded_config, load_config
+from bot.app import App, RunningTransport
+from bot.bootstrap import all_migrations, feature_sections, load
+from bot.config import Config, load_config
 from bot.configcheck import ConfigError
 from bot.feature import Feature
 from bot.logs import describe_failure, setup_logging
@@ -29,15 +30,6 @@ def _features() -> list[Feature]:
     from commands import all_features
 
     return all_features()
-
-
-def load(args: argparse.Namespace, features: Sequence[Feature]) -> Config:
-    """The config file when given, otherwise the embedded default (console, local data)."""
-    sections = feature_sections(features)
-    config_path: Path | None = getattr(args, "config", None)
-    if config_path is not None:
-        return load_config(config_path, sections=sections)
-    return embedded_config(data_dir=getattr(args, "data_dir", None), sections=sections)
 
 
 def build_parser(features: Sequence[Feature]) -> argparse.ArgumentParser:

@@ -21,7 +21,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from bot.feature import Feature
 from bot.transports.matrix.transport import create as create_matrix

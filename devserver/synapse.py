@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import logging
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -37,12 +34,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, NamedTuple, Self
-from urllib.parse import quote
+from typing import IO, Literal, Self
 
-import aiohttp
 import yaml
 
+from devserver.accounts import LocalSynapseError, SynapseAccounts, UserCredentials
 from devserver.synapse_config import (
     ACCOUNT_LIMITS,
     RELAXED_LIMITS,
@@ -56,12 +52,13 @@ logger = logging.getLogger(__name__)
 
 RateLimitProfile = Literal["relaxed", "default"]
 
+__all__ = ["LocalSynapse", "LocalSynapseError", "RateLimitProfile", "UserCredentials"]
+
 CONFIG_FILE = "homeserver.yaml"
 LOG_FILE = "homeserver.log"
 STDIO_FILE = "synapse-stdio.log"
 PID_FILE = "harness.pid"
 _LOG_CONFIG_FILE = "log.config"
-_ADMIN_LOCALPART = "relais-harness-admin"
 _VERSIONS_PATH = "/_matrix/client/versions"
 
 # Runs in the child before exec: die with the parent thread, and give up at once
@@ -75,18 +72,7 @@ os.execv(sys.executable, [sys.executable, "-m", "synapse.app.homeserver", *sys.a
 """
 
 
-class LocalSynapseError(RuntimeError):
-    """Synapse could not be prepared, started, or did not accept a request."""
-
-
-class UserCredentials(NamedTuple):
-    """A registered account; unpacks as `user_id, password = ...`."""
-
-    user_id: str
-    password: str
-
-
-class LocalSynapse:
+class LocalSynapse(SynapseAccounts):
     """One local Synapse process and its data directory.
 
     `base_dir` holds everything: config, SQLite database, media, logs. Reusing a
@@ -119,6 +105,7 @@ class LocalSynapse:
         self._stdio: IO[bytes] | None = None
         self._shared_secret: str | None = None
         self._admin_token: str | None = None
+        self._began = 0.0
 
     # ----------------------------------------------------------------- paths
     @property
@@ -153,55 +140,39 @@ class LocalSynapse:
         return f"@{localpart.lower()}:{self.server_name}"
 
     # ------------------------------------------------------------- lifecycle
-    async def start(self) -> None:
+    def start_blocking(self) -> None:
         """Start Synapse and wait until its client API answers (no-op if running)."""
         if self.running:
             return
-        await asyncio.to_thread(self._prepare)
-        began = time.monotonic()
-        self._spawn()
-        deadline = began + self.startup_timeout
-        try:
-            while not await self._answers_async():
-                self._check_still_starting(deadline)
-                await asyncio.sleep(0.1)
-        except BaseException:
-            self._abandon_start()
-            raise
-        self._record_ready(began)
-
-    def start_blocking(self) -> None:
-        """`start` for synchronous callers (pytest session fixtures)."""
-        if self.running:
-            return
         self._prepare()
-        began = time.monotonic()
-        self._spawn()
-        deadline = began + self.startup_timeout
+        deadline = self._spawn()
         try:
-            while not self._answers_blocking():
+            while not self._answers():
                 self._check_still_starting(deadline)
                 time.sleep(0.1)
         except BaseException:
             self._abandon_start()
             raise
-        self._record_ready(began)
+        self._record_ready()
 
-    async def stop(self) -> None:
-        """SIGTERM, wait up to `stop_timeout`, then SIGKILL. No-op if not running."""
-        process = self._process
-        if process is None:
+    async def start(self) -> None:
+        """`start_blocking` for async callers. The process is spawned from the calling
+        thread (the kernel ties its life to that thread), the waiting is done off it."""
+        if self.running:
             return
+        await asyncio.to_thread(self._prepare)
+        deadline = self._spawn()
         try:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    await asyncio.to_thread(process.wait, self.stop_timeout)
-        finally:
-            self._reap(process)
+            while not await asyncio.to_thread(self._answers):
+                self._check_still_starting(deadline)
+                await asyncio.sleep(0.1)
+        except BaseException:
+            self._abandon_start()
+            raise
+        self._record_ready()
 
     def stop_blocking(self) -> None:
-        """`stop` for synchronous callers (fixture finalizers)."""
+        """SIGTERM, wait up to `stop_timeout`, then SIGKILL. No-op if not running."""
         process = self._process
         if process is None:
             return
@@ -213,14 +184,17 @@ class LocalSynapse:
         finally:
             self._reap(process)
 
-    async def restart(self) -> None:
-        """Stop, then start again on the same port with the same data."""
-        await self.stop()
-        await self.start()
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.stop_blocking)
 
     def restart_blocking(self) -> None:
+        """Stop, then start again on the same port with the same data."""
         self.stop_blocking()
         self.start_blocking()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -245,87 +219,6 @@ class LocalSynapse:
         tb: TracebackType | None,
     ) -> None:
         self.stop_blocking()
-
-    # ------------------------------------------------------------- accounts
-    async def register(self, localpart: str, password: str, *, admin: bool = False) -> str:
-        """Create an account with the shared-secret admin API and return its user id.
-
-        An existing account is not an error: its id is returned and its password
-        is left unchanged.
-        """
-        status, data = await self._register_raw(localpart, password, admin=admin)
-        if status == 200:
-            return str(data["user_id"])
-        if data.get("errcode") == "M_USER_IN_USE":
-            return self.user_id(localpart)
-        raise _request_error("registration", status, data)
-
-    async def create_user(self, prefix: str = "user", *, admin: bool = False) -> UserCredentials:
-        """Register a fresh account named `<prefix>-<random hex>` with a random password."""
-        password = secrets.token_urlsafe(16)
-        for _ in range(5):
-            localpart = f"{prefix}-{secrets.token_hex(4)}".lower()
-            status, data = await self._register_raw(localpart, password, admin=admin)
-            if status == 200:
-                return UserCredentials(str(data["user_id"]), password)
-            if data.get("errcode") != "M_USER_IN_USE":
-                raise _request_error("registration", status, data)
-        raise LocalSynapseError("could not find a free localpart")
-
-    async def login(
-        self, user_id: str, password: str, device_id: str | None = None
-    ) -> tuple[str, str]:
-        """Password login; returns (access token, device id).
-
-        Waits and retries when Synapse answers M_LIMIT_EXCEEDED (the "default"
-        profile allows 3 quick logins per address, then one every ~6 s).
-        """
-        body: dict[str, Any] = {
-            "type": "m.login.password",
-            "identifier": {"type": "m.id.user", "user": user_id},
-            "password": password,
-            "initial_device_display_name": "relais-harness",
-        }
-        if device_id is not None:
-            body["device_id"] = device_id
-        deadline = time.monotonic() + 60.0
-        while True:
-            status, data = await self._call("POST", "/_matrix/client/v3/login", body=body)
-            if status == 200:
-                return str(data["access_token"]), str(data["device_id"])
-            if status == 429 and time.monotonic() < deadline:
-                await asyncio.sleep(min(float(data.get("retry_after_ms", 1000)) / 1000, 10.0))
-                continue
-            raise _request_error("login", status, data)
-
-    async def admin_access_token(self) -> str:
-        """Token of an internal admin account, created on first use.
-
-        Its password derives from the registration secret, so a kept data
-        directory (the demo) can log it in again after a restart of this process.
-        """
-        if self._admin_token is None:
-            password = hmac.new(
-                self._secret().encode(), _ADMIN_LOCALPART.encode(), hashlib.sha256
-            ).hexdigest()
-            status, data = await self._register_raw(_ADMIN_LOCALPART, password, admin=True)
-            if status == 200:
-                self._admin_token = str(data["access_token"])
-            elif data.get("errcode") == "M_USER_IN_USE":
-                self._admin_token, _ = await self.login(self.user_id(_ADMIN_LOCALPART), password)
-            else:
-                raise _request_error("admin registration", status, data)
-        return self._admin_token
-
-    async def exempt_from_ratelimit(self, user_id: str) -> None:
-        """Lift the message rate limit for `user_id` (admin override_ratelimit API)."""
-        token = await self.admin_access_token()
-        path = f"/_synapse/admin/v1/users/{quote(user_id, safe='')}/override_ratelimit"
-        status, data = await self._call(
-            "POST", path, body={"messages_per_second": 0, "burst_count": 0}, token=token
-        )
-        if status != 200:
-            raise _request_error("override_ratelimit", status, data)
 
     # -------------------------------------------------------------- internals
     def _prepare(self) -> None:
@@ -379,7 +272,9 @@ class LocalSynapse:
                 f"synapse --generate-config failed ({result.returncode}):\n{result.stderr[-2000:]}"
             )
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> float:
+        """Launch the process; the deadline by which it must answer."""
+        self._began = time.monotonic()
         config = str(self.config_path)
         in_main_thread = threading.current_thread() is threading.main_thread()
         if sys.platform == "linux" and in_main_thread:
@@ -396,6 +291,7 @@ class LocalSynapse:
             start_new_session=True,
         )
         (self.base_dir / PID_FILE).write_text(str(self._process.pid), encoding="utf-8")
+        return self._began + self.startup_timeout
 
     def _check_still_starting(self, deadline: float) -> None:
         process = self._process
@@ -416,8 +312,8 @@ class LocalSynapse:
         if self._process is not None:
             self._reap(self._process)
 
-    def _record_ready(self, began: float) -> None:
-        self.last_startup_seconds = time.monotonic() - began
+    def _record_ready(self) -> None:
+        self.last_startup_seconds = time.monotonic() - self._began
         logger.info(
             "Synapse ready on %s in %.1f s (pid %s)", self.url, self.last_startup_seconds, self.pid
         )
@@ -454,14 +350,7 @@ class LocalSynapse:
                 parts.append(f"--- {path.name} ---\n" + "\n".join(tail))
         return "\n".join(parts) or "(no log)"
 
-    async def _answers_async(self) -> bool:
-        try:
-            status, _ = await self._call("GET", _VERSIONS_PATH, request_timeout=2.0)
-        except (aiohttp.ClientError, TimeoutError):
-            return False
-        return status == 200
-
-    def _answers_blocking(self) -> bool:
+    def _answers(self) -> bool:
         try:
             with urllib.request.urlopen(self.url + _VERSIONS_PATH, timeout=2.0) as response:
                 return bool(response.status == 200)
@@ -472,56 +361,3 @@ class LocalSynapse:
         if self._shared_secret is None:
             raise LocalSynapseError("start the server before using its admin API")
         return self._shared_secret
-
-    async def _register_raw(
-        self, localpart: str, password: str, *, admin: bool
-    ) -> tuple[int, dict[str, Any]]:
-        path = "/_synapse/admin/v1/register"
-        status, data = await self._call("GET", path)
-        if status != 200:
-            raise _request_error("registration nonce", status, data)
-        nonce = str(data["nonce"])
-        mac = hmac.new(self._secret().encode(), digestmod=hashlib.sha1)
-        mac.update(
-            b"\x00".join(
-                [
-                    nonce.encode(),
-                    localpart.encode(),
-                    password.encode(),
-                    b"admin" if admin else b"notadmin",
-                ]
-            )
-        )
-        body = {
-            "nonce": nonce,
-            "username": localpart,
-            "password": password,
-            "admin": admin,
-            "mac": mac.hexdigest(),
-        }
-        return await self._call("POST", path, body=body)
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: dict[str, Any] | None = None,
-        token: str | None = None,
-        request_timeout: float = 30.0,
-    ) -> tuple[int, dict[str, Any]]:
-        """One HTTP request in its own session, so no state outlives the event loop."""
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        client_timeout = aiohttp.ClientTimeout(total=request_timeout)
-        async with (
-            aiohttp.ClientSession(timeout=client_timeout) as session,
-            session.request(method, self.url + path, json=body, headers=headers) as response,
-        ):
-            data = await response.json(content_type=None)
-            return response.status, data if isinstance(data, dict) else {}
-
-
-def _request_error(what: str, status: int, data: dict[str, Any]) -> LocalSynapseError:
-    return LocalSynapseError(
-        f"{what} failed: HTTP {status} {data.get('errcode', '')} {data.get('error', '')}".rstrip()
-    )

@@ -24,7 +24,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 async def app(data_dir: Path) -> AsyncIterator[App]:
     features = all_features()
-    from bot.app import feature_sections
+    from bot.bootstrap import feature_sections
 
     config = parse_config(
         {"relais": {"data_dir": str(data_dir)}, "organisers": {"matrix": ["@orga:example.org"]}},

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.app import all_migrations
+from bot.bootstrap import all_migrations, load
 from bot.config import Config
 from bot.context import utc_now
 from bot.dates.parse import WhenError, parse_when
@@ -100,8 +100,6 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 # -- import / export -------------------------------------------------------------------
 def _load(args: argparse.Namespace) -> tuple[Config, AgendaConfig]:
-    from bot.cli import load
-
     config = load(args, args.features)
     return config, config.feature("agenda", AgendaConfig)
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.bootstrap import CONTENT_DIR
 from commands.droit import texts
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.app import CONTENT_DIR
-
     content_dir: Path = args.content_dir or CONTENT_DIR
     stdout, stderr = sys.stdout, sys.stderr
     if args.check:

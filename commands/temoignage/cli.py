@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nacl.public
 
+from bot.bootstrap import load, opened_store
 from bot.feature import Feature
-from bot.store import Store
 from commands.temoignage import export, records, texts
 from commands.temoignage.crypto import encode_key, new_key_pair, read_private_key
 
@@ -90,31 +90,17 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def _database_path(args: argparse.Namespace) -> Path:
     if args.base is not None:
         return Path(args.base)
-    from bot.cli import load  # lazy: keeps the feature import light
-
     return load(args, args.features).database_path
 
 
 async def _read_sealed(path: Path, features: Sequence[Feature]) -> list[records.SealedRecord]:
-    from bot.app import all_migrations
-
-    store = Store(path)
-    await store.open(all_migrations(features))
-    try:
+    async with opened_store(path, features) as store:
         return await records.all_sealed(store)
-    finally:
-        await store.close()
 
 
 async def _read_counts(path: Path, features: Sequence[Feature]) -> records.Counts:
-    from bot.app import all_migrations
-
-    store = Store(path)
-    await store.open(all_migrations(features))
-    try:
+    async with opened_store(path, features) as store:
         return await records.counts(store)
-    finally:
-        await store.close()
 
 
 # -- export -------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from nio import (
     SyncResponse,
 )
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import Config, parse_config
 from bot.configcheck import ConfigError, ConfigReader
 from bot.feature import Feature

@@ -104,7 +104,7 @@ def test_broken_yaml_says_where(tmp_path: Path) -> None:
 
 
 def test_example_config_is_valid() -> None:
-    from bot.app import feature_sections
+    from bot.bootstrap import feature_sections
     from commands import all_features
 
     config = load_config(ROOT / "config.example.yaml", sections=feature_sections(all_features()))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from bot.context import CommandContext
 from bot.declare import CommandSet, argument, command

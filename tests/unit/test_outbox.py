@@ -18,7 +18,7 @@ from bot.outbox import (
     OutgoingDraft,
     PermanentDeliveryError,
     TransientDeliveryError,
-    _to_outgoing,
+    to_outgoing,
 )
 from bot.store import Store
 from tests.helpers import RecordingTransport
@@ -88,7 +88,7 @@ async def test_crash_after_send_before_marking_is_deduplicated_by_key(tmp_path: 
     outbox.register_transport(DiesAfterSending())
     rows = await store.fetchall("SELECT * FROM outbox WHERE status = 'pending'")
     with pytest.raises(KeyboardInterrupt):
-        await outbox._deliver_one(_to_outgoing(rows[0]))
+        await outbox._deliver_one(to_outgoing(rows[0]))
     await store.close()
 
     store = await open_store(path)
@@ -377,9 +377,9 @@ async def test_private_messages_waiting_are_sealed_on_disk(tmp_path: Path) -> No
 async def test_messages_recorded_by_another_process_are_picked_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.outbox
+    import bot.outbox.queue
 
-    monkeypatch.setattr(bot.outbox, "IDLE_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(bot.outbox.queue, "IDLE_CHECK_SECONDS", 0.05)
     path = tmp_path / "db.sqlite3"
     store = await open_store(path)
     transport = RecordingTransport()

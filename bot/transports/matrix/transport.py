@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 from nio import (
     AsyncClient,
     InviteMemberEvent,
@@ -32,8 +31,6 @@ from nio import (
     RoomMemberEvent,
     RoomMessagesResponse,
     RoomMessageText,
-    RoomRedactResponse,
-    RoomSendResponse,
     SyncError,
     SyncResponse,
     UnknownEvent,
@@ -43,13 +40,15 @@ from nio.exceptions import LocalProtocolError
 from bot.config import Config, MatrixConfig
 from bot.context import Services
 from bot.logs import log_failure
-from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Sender
-from bot.outbox import OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
+from bot.message import Channel, InboundEvent, Message, Outgoing, Sender
+from bot.outbox import OutgoingDraft, TransientDeliveryError
 from bot.transports.matrix import texts
-from bot.transports.matrix.format import message_content, split_text, strip_reply_fallback
+from bot.transports.matrix.format import strip_reply_fallback
 from bot.transports.matrix.membership import Memberships
 from bot.transports.matrix.rooms import RoomDirectory
+from bot.transports.matrix.send import NETWORK_ERRORS, EventSender
 from bot.transports.matrix.session import SessionFiles, connect
+from bot.transports.matrix.undecryptable import Undecryptable
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +58,6 @@ SYNC_TIMEOUT_MS = 30_000
 BACKFILL_PAGES = 10  # at most 10 × 100 older events per room after an outage
 BACKFILL_PAGE = 100
 MAX_BACKOFF_SECONDS = 60.0
-NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
 # No lazy loading of members: whether a room is private is decided from its members.
 SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
@@ -89,8 +87,7 @@ class MatrixTransport:
         self._ready = asyncio.Event()
         self._rooms: RoomDirectory | None = None
         self._memberships: Memberships | None = None
-        self._undecrypted: list[MegolmEvent] = []
-        self._warned_undecryptable: set[tuple[str, str]] = set()
+        self._undecryptable: Undecryptable | None = None
         self._rng = random.Random()
         self.sync_count = 0
         # How long one sync waits for news; tests shorten it to observe idle rounds.
@@ -163,12 +160,22 @@ class MatrixTransport:
                 backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
                 failing = True
                 continue
+            try:
+                await self._after_sync()
+                await self._handle_sync(response, handle, first)
+            except NETWORK_ERRORS as exc:  # e.g. fetching missed events as the server went
+                # The token is not saved: the same batch comes again (handled events are
+                # not handled twice).
+                await self._sleep_after_failure(
+                    f"handling a sync failed ({exc.__class__.__name__})", backoff
+                )
+                backoff = min(MAX_BACKOFF_SECONDS, backoff * 2)
+                failing = True
+                continue
             backoff = 1.0
             if failing:  # the homeserver is back: what waited may leave now
                 failing = False
                 await self._services.outbox.transport_back(NAME)
-            await self._after_sync()
-            await self._handle_sync(response, handle, first)
             token = response.next_batch
             await self._services.store.set_state(TOKEN_KEY, token)
             self.sync_count += 1
@@ -224,13 +231,14 @@ class MatrixTransport:
                 events = await self._missed_before(room_id, joined.timeline.prev_batch, events)
             for event in events:
                 if isinstance(event, MegolmEvent):
-                    await self._on_undecryptable(room_id, event)
+                    await self._undecryptable_now().seen(room_id, event)
                 elif isinstance(event, RoomMessageText):
                     await self._on_text(room_id, event, handle)
                 elif isinstance(event, UnknownEvent):
                     await self._on_structured(room_id, event)
         if response.to_device_events:  # maybe the room keys we asked for
-            await self._retry_undecrypted(handle)
+            for room_id, readable in self._undecryptable_now().readable_again():
+                await self._on_text(room_id, readable, handle)
 
     def _age_seconds(self, event: Any) -> float:
         return float(self._services.now().timestamp() - event.server_timestamp / 1000)
@@ -330,50 +338,13 @@ class MatrixTransport:
         )
         return bool(inserted)
 
-    # -- undecryptable messages --------------------------------------------------------
-    async def _on_undecryptable(self, room_id: str, event: MegolmEvent) -> None:
-        if event.sender == self.client.user_id:
-            return
-        logger.info("undecryptable event in a room (session unknown); requesting keys")
-        with contextlib.suppress(LocalProtocolError):  # already requested
-            await self.client.request_room_key(event)
-        self._undecrypted.append(event)
-        del self._undecrypted[:-200]
-        warn_key = (room_id, event.sender)
-        age = self._services.now().timestamp() - event.server_timestamp / 1000
-        if warn_key in self._warned_undecryptable or age > self._matrix.command_window_minutes * 60:
-            return
-        self._warned_undecryptable.add(warn_key)
-        del_oldest(self._warned_undecryptable)
-        assert self._rooms is not None
-        if self._rooms.is_private(room_id):
-            await self._rooms.note_private(event.sender, room_id)
-            channel = Channel(NAME, event.sender, is_direct=True)
-        else:
-            channel = Channel(NAME, room_id, group=self._rooms.group_of(room_id))
-        await self._services.outbox.enqueue(
-            OutgoingDraft(
-                channel,
-                texts.UNDECRYPTABLE,
-                key=f"undecryptable-{event.event_id}",
-                in_reply_to=event.event_id,
+    def _undecryptable_now(self) -> Undecryptable:
+        if self._undecryptable is None:
+            assert self._rooms is not None
+            self._undecryptable = Undecryptable(
+                self.client, self._rooms, self._services, self._matrix.command_window_minutes
             )
-        )
-
-    async def _retry_undecrypted(self, handle: Handle) -> None:
-        if not self._undecrypted:
-            return
-        still: list[MegolmEvent] = []
-        for event in self._undecrypted:
-            try:
-                decrypted = self.client.decrypt_event(event)
-            except Exception:  # nio raises EncryptionError while the key is missing
-                still.append(event)
-                continue
-            if isinstance(decrypted, RoomMessageText) and event.room_id:
-                logger.info("a previously undecryptable message could be read")
-                await self._on_text(event.room_id, decrypted, handle)
-        self._undecrypted = still
+        return self._undecryptable
 
     # -- sending ---------------------------------------------------------------------
     async def deliver(self, item: Outgoing) -> str | None:
@@ -383,71 +354,7 @@ class MatrixTransport:
         except TimeoutError:
             raise TransientDeliveryError("Matrix pas encore connecté") from None
         assert self._rooms is not None
-        room_id = await self._rooms.resolve_target(item.channel)
-        reply_to = item.in_reply_to if item.kind is ReplyKind.ANSWER else None
-        if item.reply_context.get("room_id", room_id) != room_id:
-            reply_to = None  # the question was asked in another room (no longer private)
-        if item.kind is ReplyKind.RETRACTION:
-            return await self._redact(room_id, item)
-        if item.kind is ReplyKind.EVENT:
-            context = item.reply_context
-            content = dict(context.get("content") or {})
-            content.setdefault("body", item.text)
-            return await self._send(room_id, content, item.key, str(context["event_type"]))
-        parts = split_text(item.text)
-        event_id: str | None = None
-        for index, part in enumerate(parts):
-            txn_id = item.key if len(parts) == 1 else f"{item.key}-{index + 1}"
-            content = message_content(part, notice=True, reply_to=reply_to if index == 0 else None)
-            event_id = await self._send(room_id, content, txn_id)
-        return event_id
-
-    async def _redact(self, room_id: str, item: Outgoing) -> str | None:
-        remote_id = str(item.reply_context.get("remote_id") or "")
-        if not remote_id:
-            raise PermanentDeliveryError("rien à retirer (identifiant manquant)")
-        try:
-            response = await self.client.room_redact(
-                room_id, remote_id, reason=item.text or None, tx_id=item.key
-            )
-        except LocalProtocolError:
-            assert self._rooms is not None
-            raise await self._rooms.why_unknown(room_id) from None
-        except NETWORK_ERRORS as exc:
-            raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
-        if isinstance(response, RoomRedactResponse):
-            return str(response.event_id)
-        self._raise_for(response)
-        return None
-
-    async def _send(
-        self, room_id: str, content: dict[str, Any], txn_id: str, event_type: str = "m.room.message"
-    ) -> str:
-        try:
-            response = await self.client.room_send(
-                room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-            )
-        except LocalProtocolError:
-            assert self._rooms is not None
-            raise await self._rooms.why_unknown(room_id) from None
-        except NETWORK_ERRORS as exc:
-            raise TransientDeliveryError(f"réseau ({exc.__class__.__name__})") from None
-        if isinstance(response, RoomSendResponse):
-            return str(response.event_id)
-        self._raise_for(response)
-        return ""
-
-    @staticmethod
-    def _raise_for(response: object) -> None:
-        code = getattr(response, "status_code", None)
-        if code == "M_LIMIT_EXCEEDED":
-            retry_ms = getattr(response, "retry_after_ms", None) or 1000
-            raise TransientDeliveryError(
-                "limite de débit du serveur", retry_after=retry_ms / 1000, rate_limited=True
-            )
-        if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
-            raise PermanentDeliveryError(f"refusé par le serveur ({code})")
-        raise TransientDeliveryError(f"erreur du serveur ({code or 'inconnue'})")
+        return await EventSender(self.client, self._rooms).deliver(item)
 
     # -- privacy -----------------------------------------------------------------------
     async def _privacy_lost(self, broken: list[tuple[str, str]], response: SyncResponse) -> None:
@@ -487,9 +394,3 @@ def _inviter(events: list[Any], own_user_id: str) -> str | None:
         ):
             return str(event.sender)
     return None
-
-
-def del_oldest(seen: set[Any], keep: int = 1000) -> None:
-    """Bound a set of things remembered this run (a long-running bot must not grow)."""
-    while len(seen) > keep:
-        seen.pop()

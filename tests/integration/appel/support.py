@@ -10,7 +10,7 @@ from urllib.parse import quote
 import aiohttp
 from nio import RedactionEvent
 
-from bot.app import feature_sections
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from commands.appel import AppelFeature
 from commands.appel.service import AppelService

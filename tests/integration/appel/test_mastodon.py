@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from bot.message import Channel, Message, ReplyKind, Role, Sender
 from bot.transports.mastodon.transport import MastodonTransport

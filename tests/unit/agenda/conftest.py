@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import Config, parse_config
 from bot.message import Channel, Message, Role, Sender
 from commands.agenda import AgendaFeature

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import feature_sections
+from bot.bootstrap import feature_sections
 from bot.config import load_config, parse_config
 from bot.configcheck import ConfigError
 from commands.agenda.config import AgendaConfig

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import Config, parse_config
 from bot.message import Channel, InboundEvent, Message, Outgoing, ReplyKind, Role, Sender
 from commands.aide import AideFeature

@@ -11,7 +11,8 @@ from typing import Any
 import nacl.public
 import pytest
 
-from bot.app import App, feature_sections
+from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from bot.message import Role
 from commands import all_features

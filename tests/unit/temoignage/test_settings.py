@@ -9,7 +9,7 @@ import nacl.public
 import pytest
 import yaml
 
-from bot.app import feature_sections
+from bot.bootstrap import feature_sections
 from bot.config import Config, load_config, parse_config
 from bot.configcheck import ConfigError
 from commands import all_features

@@ -1,21 +1,5 @@
-"""Durable outgoing messages: recorded before they are sent, delivered exactly once.
-
-Each message gets a stable idempotency key when it is recorded; transports pass it to
-the network (Matrix txn_id, Mastodon Idempotency-Key), so a retry after a crash between
-"sent" and "marked delivered" does not duplicate it. Messages to one channel leave in
-the order they were recorded; channels are delivered concurrently, so a rate-limited
-room does not hold up the others.
-
-A transient failure (network down, server error, rate limit) never uses a message up:
-it is retried, with a capped backoff, for as long as it takes. A message is given up
-only when the server refuses it for good, when it is no longer useful (`expires_at`,
-e.g. a reminder once its event has started), or after repeated unexpected errors (a
-bug); the `on_failed` listeners then tell the organisers.
-
-Private messages (to one person) are sealed with the instance secret while they wait:
-the text, the address and the reply context never lie in clear in the database or its
-`-wal`. Once delivered their row is deleted and the journal truncated.
-"""
+"""The outbox itself: recording, the delivery worker, retries and giving up (the
+package docstring says what it promises)."""
 
 from __future__ import annotations
 
@@ -26,14 +10,22 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from bot.config import OutboxConfig
 from bot.logs import log_failure
-from bot.message import Channel, Outgoing, ReplyKind
-from bot.sealing import InstanceSecret, Unreadable, open_json, seal_json
+from bot.message import Outgoing
+from bot.outbox.delivery import (
+    DeliveredListener,
+    FailedListener,
+    OutgoingDraft,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    Transport,
+)
+from bot.outbox.rows import COLUMNS, SEAL_PURPOSE, row_values, to_outgoing
+from bot.sealing import InstanceSecret, Unreadable
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -41,67 +33,7 @@ logger = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 30.0
 # A burst of private deliveries is followed by one journal truncation, this much later.
 JOURNAL_WIPE_DELAY_SECONDS = 0.2
-SEAL_PURPOSE = b"relais-outbox"
 EXPIRED_REASON = "plus utile : l'heure limite est passée avant que le message puisse partir"
-
-DeliveredListener = Callable[[Outgoing, str | None], Awaitable[None]]
-FailedListener = Callable[[Outgoing, "PermanentDeliveryError"], Awaitable[None]]
-
-
-class TransientDeliveryError(Exception):
-    """Try again later. `retry_after` (seconds) comes from the server when it says so.
-
-    A rate limit (`rate_limited=True`) is not a failure: it does not use up attempts.
-    """
-
-    def __init__(
-        self, reason: str, *, retry_after: float | None = None, rate_limited: bool = False
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-        self.rate_limited = rate_limited
-
-
-class PermanentDeliveryError(Exception):
-    """Retrying cannot help (message refused, room gone). The reason is logged.
-
-    `organisers_told` is True when the transport already told the organisers itself.
-    """
-
-    def __init__(self, reason: str, *, organisers_told: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.organisers_told = organisers_told
-
-
-class Transport(Protocol):
-    name: str
-
-    async def deliver(self, item: Outgoing) -> str | None:
-        """Send one message; return the remote id (event id, status id) if any."""
-
-
-@dataclass(frozen=True)
-class OutgoingDraft:
-    """What a caller asks to send; `key` makes repeated requests idempotent."""
-
-    channel: Channel
-    text: str
-    kind: ReplyKind = ReplyKind.ANSWER
-    key: str | None = None
-    in_reply_to: str | None = None
-    reply_context: dict[str, Any] | None = None
-    # After this instant (epoch seconds) the message is no longer worth sending.
-    expires_at: float | None = None
-    # Who wants to hear of its delivery (the listeners of this topic, see on_delivered).
-    notify: str | None = None
-
-
-_COLUMNS = (
-    "id, key, transport, channel_id, is_direct, channel_group, kind, text, in_reply_to,"
-    " reply_context, attempts, faults, next_attempt_at, expires_at, sealed, notify"
-)
 
 
 class Outbox:
@@ -171,7 +103,7 @@ class Outbox:
         async with self._store.transaction() as db:
             for draft in drafts:
                 key = draft.key or f"relais-{uuid.uuid4().hex}"
-                values = _row_values(draft, box)
+                values = row_values(draft, box)
                 cursor = await db.execute(
                     "INSERT INTO outbox (key, transport, channel_id, is_direct, channel_group,"
                     " kind, text, in_reply_to, reply_context, sealed, expires_at, notify,"
@@ -249,7 +181,7 @@ class Outbox:
     async def _dispatch_due(self) -> float | None:
         """Start one delivery task per channel whose oldest pending message is due."""
         rows = await self._store.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id"
+            f"SELECT {COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id"
         )
         now = self._clock()
         heads: dict[str, list[Outgoing]] = {}
@@ -258,7 +190,7 @@ class Outbox:
         box = await self._secret.box(SEAL_PURPOSE) if any(r["sealed"] for r in rows) else None
         for row in rows:
             try:
-                item = _to_outgoing(row, box)
+                item = to_outgoing(row, box)
             except Unreadable:
                 await self._give_up_unreadable(int(row["id"]))
                 continue
@@ -460,54 +392,3 @@ class Outbox:
             "DELETE FROM outbox WHERE status != 'pending' AND done_at < ?",
             (self._clock() - older_than_seconds,),
         )
-
-
-def _row_values(draft: OutgoingDraft, box: Any) -> tuple[Any, ...]:
-    """(transport, channel_id, is_direct, group, kind, text, in_reply_to, context, sealed):
-    a private message keeps only its transport in clear; the rest is sealed."""
-    context = draft.reply_context or {}
-    if draft.channel.is_direct:
-        sealed = seal_json(
-            box,
-            {"c": draft.channel.id, "t": draft.text, "i": draft.in_reply_to, "r": context},
-        )
-        return (draft.channel.transport, "", 1, None, str(draft.kind), "", None, "{}", sealed)
-    return (
-        draft.channel.transport,
-        draft.channel.id,
-        0,
-        draft.channel.group,
-        str(draft.kind),
-        draft.text,
-        draft.in_reply_to,
-        json.dumps(context),
-        None,
-    )
-
-
-def _to_outgoing(row: Any, box: Any = None) -> Outgoing:
-    channel_id, text = str(row["channel_id"]), str(row["text"])
-    in_reply_to, context = row["in_reply_to"], json.loads(row["reply_context"] or "{}")
-    if row["sealed"] is not None:
-        if box is None:
-            raise Unreadable("no key")
-        opened = open_json(box, bytes(row["sealed"]))
-        channel_id, text, in_reply_to, context = opened["c"], opened["t"], opened["i"], opened["r"]
-    return Outgoing(
-        id=int(row["id"]),
-        key=str(row["key"]),
-        channel=Channel(
-            transport=str(row["transport"]),
-            id=channel_id,
-            is_direct=bool(row["is_direct"]),
-            group=row["channel_group"],
-        ),
-        text=text,
-        kind=ReplyKind(row["kind"]),
-        in_reply_to=in_reply_to,
-        reply_context=context,
-        attempts=int(row["attempts"]),
-        faults=int(row["faults"]),
-        expires_at=row["expires_at"],
-        notify=row["notify"],
-    )
