@@ -29,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.app import App
 from bot.bootstrap import feature_sections
 from bot.config import Config, parse_config
@@ -249,7 +251,6 @@ async def measure_lateness(data_dir: Path) -> dict[str, Any]:
 
 async def measure_floor_lateness() -> dict[str, Any]:
     """The floor: a bare APScheduler firing jobs at the same instants, doing nothing else."""
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.start()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from commands import all_features
 from tests.helpers import RecordingTransport
@@ -24,7 +25,6 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 async def app(data_dir: Path) -> AsyncIterator[App]:
     features = all_features()
-    from bot.bootstrap import feature_sections
 
     config = parse_config(
         {"relais": {"data_dir": str(data_dir)}, "organisers": {"matrix": ["@orga:example.org"]}},

@@ -17,6 +17,7 @@ from nacl.public import PrivateKey
 
 from bot.message import Channel, ReplyKind
 from bot.outbox import OutgoingDraft
+from bot.transports.matrix import session
 from bot.transports.matrix import texts as matrix_texts
 from commands.temoignage.crypto import encode_key
 from devserver.synapse import LocalSynapse, UserCredentials
@@ -315,7 +316,6 @@ async def test_the_replay_cache_of_decrypted_messages_is_bounded(
 ) -> None:
     """nio kept 100 000 entries (about half a kilobyte each) to refuse replayed messages:
     the bot grew with every encrypted message. The cap is applied on the real client."""
-    from bot.transports.matrix import session
 
     monkeypatch.setattr(session, "REPLAY_WINDOW", 10)
     bot_user = await new_user("relais")

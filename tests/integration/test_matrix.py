@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from nio import RedactionEvent, RoomSendResponse
 
@@ -407,8 +409,6 @@ async def test_command_buried_under_a_long_backlog_is_still_answered(
 async def test_lost_crypto_store_is_explained_and_a_new_device_takes_over(
     alice: Person, relais: RelaisUnderTest, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import shutil
-
     before = session_file(relais)
     room_id = await room_with_bot(alice, relais, encrypted=True)
     await relais.stop()
@@ -426,8 +426,6 @@ async def test_lost_crypto_store_is_explained_and_a_new_device_takes_over(
 async def test_revoked_token_leads_to_a_fresh_login(
     alice: Person, relais: RelaisUnderTest, synapse: LocalSynapse
 ) -> None:
-    import aiohttp
-
     before = session_file(relais)
     room_id = await room_with_bot(alice, relais, encrypted=True)
     await relais.stop()

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from bot.bootstrap import feature_sections
 from bot.config import load_config, parse_config
 from bot.configcheck import ConfigError
+from commands import all_features
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,9 +106,6 @@ def test_broken_yaml_says_where(tmp_path: Path) -> None:
 
 
 def test_example_config_is_valid() -> None:
-    from bot.bootstrap import feature_sections
-    from commands import all_features
-
     config = load_config(ROOT / "config.example.yaml", sections=feature_sections(all_features()))
     assert config.groups
 

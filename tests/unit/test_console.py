@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -57,8 +58,6 @@ def test_controls_switch_room_speaker_and_role(tmp_path: Path) -> None:
 
 
 def test_console_refuses_a_newer_database_clearly(tmp_path: Path) -> None:
-    import sqlite3
-
     assert run_console("!ping\n", tmp_path).returncode == 0
     with sqlite3.connect(tmp_path / "relais.sqlite3") as db:
         db.execute("UPDATE schema_version SET version = 99 WHERE component = 'core'")

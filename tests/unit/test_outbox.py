@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.outbox.queue
 from bot.config import OutboxConfig
 from bot.core_schema import CORE_MIGRATIONS
 from bot.message import Channel, Outgoing
@@ -377,8 +378,6 @@ async def test_private_messages_waiting_are_sealed_on_disk(tmp_path: Path) -> No
 async def test_messages_recorded_by_another_process_are_picked_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.outbox.queue
-
     monkeypatch.setattr(bot.outbox.queue, "IDLE_CHECK_SECONDS", 0.05)
     path = tmp_path / "db.sqlite3"
     store = await open_store(path)

@@ -8,7 +8,8 @@ import pytest
 
 from bot.app import App
 from bot.context import CommandContext
-from bot.message import ALREADY_HANDLED, Role
+from bot.conversation import ConversationState, Turn
+from bot.message import ALREADY_HANDLED, Message, Role
 from bot.router import Arg, Command, CommandError
 from tests.helpers import RecordingTransport, message
 
@@ -155,8 +156,6 @@ async def test_same_event_handled_twice_is_answered_once(app: App) -> None:
 async def test_conversation_free_text_has_its_own_larger_budget(app: App) -> None:
     """500 story lines in a row: far more than the command budget gets through, then a
     warning, then silence until the budget refills: never 500 replies."""
-    from bot.conversation import ConversationState, Turn
-    from bot.message import Message
 
     class Story:
         name = "story"

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import App
+from bot.config import parse_config
 from bot.core_schema import CORE_MIGRATIONS
+from bot.feature import Feature
 from bot.store import Migration, Store, StoreError
 
 FEATURE_V1 = (Migration(1, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",)),)
@@ -131,10 +134,6 @@ async def test_execute_counts_rows_and_insert_reports_ignored_conflicts(tmp_path
 
 
 async def test_a_failing_feature_setup_leaves_nothing_open(tmp_path: Path) -> None:
-    from bot.app import App
-    from bot.config import parse_config
-    from bot.feature import Feature
-
     class Broken(Feature):
         name = "broken"
 

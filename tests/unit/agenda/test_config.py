@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from bot.bootstrap import feature_sections
 from bot.config import load_config, parse_config
 from bot.configcheck import ConfigError
+from commands import all_features
 from commands.agenda.config import AgendaConfig
 from commands.agenda.model import Event
 from commands.agenda.offsets import Offset
@@ -71,8 +72,6 @@ def test_every_key() -> None:
 
 
 def config_now() -> Any:
-    from datetime import UTC, datetime
-
     return datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -107,8 +106,6 @@ async def test_a_feed_for_an_unknown_group_stops_the_start(tmp_path: Path) -> No
 
 
 def test_the_example_configuration_is_valid() -> None:
-    from commands import all_features
-
     sections = feature_sections(all_features())
     config = load_config(ROOT / "config.example.yaml", sections=sections)
     section = config.feature("agenda", AgendaConfig)

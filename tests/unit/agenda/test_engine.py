@@ -14,8 +14,10 @@ import pytest
 from bot.app import App
 from commands.agenda.engine import JOB_ID, PURGE_JOB_ID, REARM_JOB_ID
 from commands.agenda.model import Event
+from commands.agenda.recurrence import iter_occurrences
+from commands.agenda.service import Times
 from tests.helpers import RecordingTransport
-from tests.unit.agenda.conftest import PARIS, Clock, make_config, running, service_of
+from tests.unit.agenda.conftest import PARIS, Clock, features, make_config, running, service_of
 
 T0 = datetime(2026, 5, 20, 10, 0, tzinfo=PARIS)  # Wednesday
 SATURDAY = datetime(2026, 5, 30, 15, 0, tzinfo=PARIS)
@@ -218,8 +220,6 @@ async def test_weekly_event_reminds_each_date_but_not_a_cancelled_one(tmp_path: 
 
 
 def service_occurrences(event: Event) -> list[Any]:
-    from commands.agenda.recurrence import iter_occurrences
-
     return [o for _, o in zip(range(5), iter_occurrences(event), strict=False)]
 
 
@@ -228,7 +228,6 @@ async def test_moving_an_event_moves_its_reminders_and_tells_everyone(tmp_path: 
     async with running(make_config(tmp_path), clock) as (app, transport):
         service = service_of(app)
         event = await service.create(new_event(SATURDAY, offsets=("2h",)))
-        from commands.agenda.service import Times
 
         sunday = SATURDAY + timedelta(days=1)
         await service.move(event, Times(sunday.astimezone(UTC), None, False, None))
@@ -276,8 +275,6 @@ async def test_real_scheduler_fires_a_reminder_due_in_a_second(tmp_path: Path) -
 
 
 def _features() -> list[Any]:
-    from tests.unit.agenda.conftest import features
-
     return features()
 
 

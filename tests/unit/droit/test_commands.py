@@ -11,6 +11,7 @@ import yaml
 from bot.app import App
 from bot.message import Role
 from commands.droit import DroitFeature
+from commands.droit.answers import SHORT_POST_BUDGET
 from tests.helpers import RecordingTransport, message
 
 TRANSPORT = "droit"
@@ -205,8 +206,6 @@ async def test_a_number_without_a_list_opens_that_theme_of_the_menu(chat: Chat) 
 
 
 async def test_on_mastodon_a_topic_fits_in_one_post(app: App) -> None:
-    from commands.droit.answers import SHORT_POST_BUDGET
-
     transport = RecordingTransport("mastodon")
     app.add_transport(transport)
     await app.router.handle(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import yaml
 from commands.droit.base import KnowledgeBase
 from commands.droit.loader import read_content
 from commands.droit.model import THEMES
-from commands.droit.validate import seed_problems
+from commands.droit.validate import add_months, seed_problems, stale_topics
 
 ROOT = Path(__file__).resolve().parents[3]
 CONTENT = ROOT / "content"
@@ -284,9 +285,6 @@ def test_first_load_leaves_a_broken_file_out(content_dir: Path) -> None:
 
 
 def test_stale_topics_appear_and_disappear_with_today() -> None:
-    from datetime import date
-
-    from commands.droit.validate import add_months, stale_topics
 
     content = read_content(CONTENT).content
     newest = max(t.verifie_le for t in content.topics)

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from commands.droit.documents import SEED_DOCUMENTS
 from commands.droit.loader import read_content
 from commands.droit.model import Content
 from commands.droit.render import (
     cut_text,
+    source_line,
     sources_markdown,
     topic_markdown,
     topic_plain,
@@ -96,9 +98,6 @@ def test_sources_show_legal_basis_and_readable_seed_documents(content: Content) 
 
 
 def test_every_seed_cited_by_the_content_has_a_readable_name(content: Content) -> None:
-    from commands.droit.documents import SEED_DOCUMENTS
-    from commands.droit.render import source_line
-
     for topic in content.topics:
         for source in topic.sources:
             if source.seed:
@@ -126,8 +125,6 @@ def test_see_also_comes_just_before_the_sources_pointer(content: Content) -> Non
 
 
 def test_a_cut_summary_ends_at_a_sentence_not_at_a_bracket() -> None:
-    from commands.droit.render import cut_text
-
     text = (
         "Première phrase assez longue pour compter dans la coupe du résumé. "
         "Si la CAF réclame un trop-perçu (indu) ou coupe une aide, contestez par écrit."

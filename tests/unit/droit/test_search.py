@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from commands.droit.analysis import stem, terms, words
+from commands.droit.answers import plain_answer
 from commands.droit.base import KnowledgeBase
 from commands.droit.evaluation import evaluate, load_questions
 from commands.droit.search import Level
@@ -135,8 +136,6 @@ def test_an_empty_knowledge_base_answers_nothing(tmp_path: Path) -> None:
 
 
 def test_plain_answer_for_mastodon_fits_its_budget(base: KnowledgeBase) -> None:
-    from commands.droit.answers import plain_answer
-
     sure = plain_answer(base, "fermer mon espace santé", budget=500)
     assert len(sure) <= 500
     assert sure.endswith("!droit mon-espace-sante")

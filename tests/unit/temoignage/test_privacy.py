@@ -7,6 +7,7 @@ from datetime import timedelta
 import nacl.public
 
 from commands.temoignage import PURGE_JOB
+from commands.temoignage.crypto import encode_key
 from tests.unit.temoignage.conftest import ROOM, SENDER, Harness, find_code
 
 MARKER = "Le chat violet danse sur la table du guichet numéro neuf."
@@ -115,8 +116,6 @@ async def test_retention_purge_at_start_and_by_the_job(
 async def test_every_key_can_open_it(
     harness: Harness, settings: dict[str, object], private_key: nacl.public.PrivateKey
 ) -> None:
-    from commands.temoignage.crypto import encode_key
-
     second = nacl.public.PrivateKey.generate()
     keys = settings["cles_publiques"]
     assert isinstance(keys, list)
