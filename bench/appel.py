@@ -135,7 +135,7 @@ async def _run(synapse: LocalSynapse, base: Path, rounds: int) -> dict[str, Any]
                 {"name": "origine", "rooms": [origin], "tags": ["bench"]},
                 {"name": "cible", "rooms": targets, "tags": ["bench"]},
             ],
-            "appels": {"instance": "Relais Bench"},
+            "calls": {"instance": "Relais Bench"},
             "matrix": {
                 "homeserver": synapse.url,
                 "user_id": people["relais"].user_id,

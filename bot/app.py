@@ -73,6 +73,8 @@ class App:
         return self._router
 
     async def start(self) -> None:
+        for notice in self.config.notices:
+            logger.warning("configuration: %s", notice)
         store = Store(self.config.database_path)
         await store.open(all_migrations(self.features))
         clock = lambda: self.now().timestamp()  # noqa: E731

@@ -110,6 +110,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         for name, section in (("matrix", config.matrix), ("mastodon", config.mastodon))
         if section
     ]
+    for notice in config.notices:
+        print(f"Attention : {notice}")
     print(
         f"Configuration valide : {len(config.groups)} groupe(s), "
         f"transports : {', '.join(transports) or 'console seulement'}."

@@ -18,6 +18,8 @@ import yaml
 from bot.configcheck import (
     ConfigError,
     ConfigReader,
+    Renamed,
+    apply_renames,
     mastodon_acct_problem,
     matrix_user_id_problem,
 )
@@ -36,6 +38,7 @@ class ConfigSection:
     name: str
     parse: Callable[[ConfigReader], Any]
     check: Callable[[Config, Any], list[str]] | None = None
+    renamed: tuple[Renamed, ...] = ()  # keys that had another name before
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Config:
     mastodon: MastodonConfig | None = None
     features: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    notices: tuple[str, ...] = ()  # old key names that still work (check-config shows them)
 
     @property
     def database_path(self) -> Path:
@@ -240,7 +244,11 @@ def parse_config(
     source: Path | None = None,
 ) -> Config:
     """Validate `data` (already loaded YAML); raise ConfigError listing every problem."""
+    data, notices, renaming_problems = apply_renames(
+        data, [rename for section in sections for rename in section.renamed]
+    )
     reader = ConfigReader(data, environ=environ)
+    reader.problems.extend(renaming_problems)
     relais = reader.section("relais")
     data_dir = relais.path("data_dir", default_data_dir(), base=base_dir)
     timezone = relais.timezone("timezone")
@@ -296,12 +304,14 @@ def parse_config(
         mastodon=mastodon,
         features=features,
         source=source,
+        notices=tuple(notices),
     )
     problems = list(reader.problems)
-    if not problems:  # cross-checks need sections that parsed cleanly
-        for section in sections:
-            if section.check is not None:
-                problems += section.check(config, features[section.name])
+    # Cross-checks (a feature's section against the groups…) on everything that parsed,
+    # so that every error is listed at once.
+    for section in sections:
+        if section.check is not None:
+            problems += section.check(config, features[section.name])
     if problems:
         raise ConfigError(problems)
     return config

@@ -7,9 +7,11 @@ so that one run reports them all.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +36,61 @@ class ConfigError(Exception):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"La configuration contient {len(problems)} erreur(s) :\n{lines}")
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A key that changed name. `parent` is the dotted path of the mapping that holds it
+    ("" for the top level; "*" stands for any key there, e.g. a group's name)."""
+
+    parent: str
+    old: str
+    new: str
+
+
+def apply_renames(data: Any, renames: Sequence[Renamed]) -> tuple[Any, list[str], list[str]]:
+    """Old key names moved to their new names: (data, notices, problems).
+
+    A file written for an older Relais keeps working; each old name gets a notice naming
+    the new one. Both names at once is a problem (which value to keep is the person's call).
+    """
+    if not isinstance(data, Mapping):
+        return data, [], []
+    data = copy.deepcopy(dict(data))
+    notices: list[str] = []
+    problems: list[str] = []
+    for rename in sorted(renames, key=lambda r: len(r.parent.split(".")) if r.parent else 0):
+        for path, mapping in _mappings_at(data, rename.parent.split(".") if rename.parent else []):
+            if rename.old not in mapping:
+                continue
+            where = f"{path}." if path else ""
+            if rename.new in mapping:
+                problems.append(
+                    f"{where}{rename.old}: ancien nom de « {where}{rename.new} », qui est aussi "
+                    "là : gardez seulement le nouveau"
+                )
+                continue
+            mapping[rename.new] = mapping.pop(rename.old)
+            notices.append(
+                f"« {where}{rename.old} » s'appelle maintenant « {where}{rename.new} » "
+                "(l'ancien nom marche encore ; renommez-le quand vous pourrez)"
+            )
+    return data, notices, problems
+
+
+def _mappings_at(
+    data: Any, parts: list[str], path: str = ""
+) -> Iterable[tuple[str, dict[str, Any]]]:
+    if not isinstance(data, dict):
+        return
+    if not parts:
+        yield path, data
+        return
+    head, rest = parts[0], parts[1:]
+    keys = list(data) if head == "*" else [head]
+    for key in keys:
+        if key in data:
+            yield from _mappings_at(data[key], rest, f"{path}.{key}" if path else str(key))
 
 
 def env_name(path: str) -> str:

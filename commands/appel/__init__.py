@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import ConfigSection
 from bot.feature import Feature
-from commands.appel.config import SECTION, AppelConfig, group_problems, parse
+from commands.appel.config import RENAMED, SECTION, AppelConfig, group_problems, parse
 from commands.appel.schema import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ PURGE_EVERY_SECONDS = 24 * 3600
 class AppelFeature(Feature):
     name = "appel"
     migrations = MIGRATIONS
-    config_section = ConfigSection(SECTION, parse, group_problems)
+    config_section = ConfigSection(SECTION, parse, group_problems, renamed=RENAMED)
 
     def setup(self, services: Services, router: Router) -> None:
         from bot.context import EventSubscription

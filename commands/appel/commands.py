@@ -28,7 +28,7 @@ class AppelCommands(CommandSet):
         aliases=("relayer",),
         role=Role.ORGANISER,
         details=texts.APPEL_DETAILS,
-        max_chars=MAX_MESSAGE_CHARS,  # the call's own limit (appels.longueur_max) says more
+        max_chars=MAX_MESSAGE_CHARS,  # the call's own limit (calls.max_length) says more
         examples=(
             "{prefix}appel Rassemblement samedi 15h devant la mairie",
             "{prefix}appel --tags santé,72 --expire 30/05 Réunion publique mercredi 18h",

@@ -1,6 +1,6 @@
-"""The `appels:` configuration section: this instance, its peers, and what each group receives.
+"""The `calls:` configuration section: this instance, its peers, and what each group receives.
 
-Per group (`appels.groupes.<nom>`): which calls it receives and whether they are posted at
+Per group (`calls.groups.<nom>`): which calls it receives and whether they are posted at
 once (`direct`) or wait for its organisers (`validation`). A group not listed receives the
 calls carrying one of its own `groups[].tags`; it validates them in its organisers' room when
 it has one, otherwise they are posted at once.
@@ -12,10 +12,24 @@ import re
 from dataclasses import dataclass, field
 
 from bot.config import Config, GroupConfig
-from bot.configcheck import ConfigReader, matrix_user_id_problem
+from bot.configcheck import ConfigReader, Renamed, matrix_user_id_problem
 from bot.french import normalize
 
-SECTION = "appels"
+SECTION = "calls"
+# The section and its keys were French until 0.2.
+RENAMED = (
+    Renamed("", "appels", SECTION),
+    Renamed(SECTION, "salons_coordination", "coordination_rooms"),
+    Renamed(SECTION, "robots_de_confiance", "trusted_bots"),
+    Renamed(SECTION, "fenetre_doublons_heures", "dedup_window_hours"),
+    Renamed(SECTION, "expiration_jours", "expiry_days"),
+    Renamed(SECTION, "conservation_jours", "retention_days"),
+    Renamed(SECTION, "longueur_max", "max_length"),
+    Renamed(SECTION, "groupes", "groups"),
+    Renamed(f"{SECTION}.groups.*", "recoit", "receives"),
+    Renamed(f"{SECTION}.groups.*.receives", "groupes", "groups"),
+    Renamed(f"{SECTION}.groups.*.receives", "tout", "everything"),
+)
 MODES = ("direct", "validation")
 DEFAULT_INSTANCE = "Relais"
 
@@ -63,7 +77,7 @@ def _tag_list(reader: ConfigReader, key: str) -> tuple[str, ...]:
 
 def parse(reader: ConfigReader) -> AppelConfig:
     instance = reader.text("instance", DEFAULT_INSTANCE)
-    rooms = reader.str_list("salons_coordination", item=_room_problem)
+    rooms = reader.str_list("coordination_rooms", item=_room_problem)
     if rooms and instance == DEFAULT_INSTANCE:
         reader.problem(
             "instance",
@@ -72,14 +86,14 @@ def parse(reader: ConfigReader) -> AppelConfig:
     config = AppelConfig(
         instance=instance,
         coordination_rooms=rooms,
-        trusted_peers=reader.str_list("robots_de_confiance", item=matrix_user_id_problem),
+        trusted_peers=reader.str_list("trusted_bots", item=matrix_user_id_problem),
         dedup_window_hours=reader.integer(
-            "fenetre_doublons_heures", 72, minimum=1, maximum=90 * 24
+            "dedup_window_hours", 72, minimum=1, maximum=90 * 24
         ),
-        default_expiry_days=reader.integer("expiration_jours", 14, minimum=1, maximum=365),
-        retention_days=reader.integer("conservation_jours", 90, minimum=7, maximum=3650),
-        max_length=reader.integer("longueur_max", 2000, minimum=100, maximum=10_000),
-        groups=_parse_groups(reader.section("groupes")),
+        default_expiry_days=reader.integer("expiry_days", 14, minimum=1, maximum=365),
+        retention_days=reader.integer("retention_days", 90, minimum=7, maximum=3650),
+        max_length=reader.integer("max_length", 2000, minimum=100, maximum=10_000),
+        groups=_parse_groups(reader.section("groups")),
     )
     reader.reject_unknown()
     return config
@@ -89,11 +103,11 @@ def _parse_groups(reader: ConfigReader) -> dict[str, GroupRule]:
     rules: dict[str, GroupRule] = {}
     for name in list(reader.data):
         section = reader.section(str(name))
-        receives = section.section("recoit")
+        receives = section.section("receives")
         rule = GroupRule(
             tags=_tag_list(receives, "tags") if receives.has("tags") else None,
-            groups=receives.str_list("groupes"),
-            everything=receives.flag("tout", False),
+            groups=receives.str_list("groups"),
+            everything=receives.flag("everything", False),
             mode=section.text("mode", None, choices=MODES),
         )
         receives.reject_unknown()
@@ -108,12 +122,12 @@ def group_problems(config: Config, appel: AppelConfig) -> list[str]:
     names = {g.name for g in config.groups}
     for name, rule in appel.groups.items():
         if name not in names:
-            problems.append(f"{SECTION}.groupes.{name}: groupe inconnu (voir la liste « groups »)")
+            problems.append(f"{SECTION}.groups.{name}: groupe inconnu (voir la liste « groups »)")
             continue
         group = next(g for g in config.groups if g.name == name)
         if rule.mode == "validation" and group.organisers_room is None:
             problems.append(
-                f"{SECTION}.groupes.{name}.mode: « validation » demande un organisers_room "
+                f"{SECTION}.groups.{name}.mode: « validation » demande un organisers_room "
                 "pour ce groupe"
             )
     return problems

@@ -14,7 +14,7 @@ from bot.router import Router
 from bot.scheduler import Scheduler
 from commands.temoignage import records, service
 from commands.temoignage.commands import TemoignageCommands
-from commands.temoignage.config import SECTION, TemoignagesConfig, parse, settings
+from commands.temoignage.config import RENAMED, SECTION, TemoignagesConfig, parse, settings
 from commands.temoignage.flow import TestimonyFlow
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ PURGE_EVERY_SECONDS = 3600
 class TemoignageFeature(Feature):
     name = "temoignage"
     migrations = records.MIGRATIONS
-    config_section = ConfigSection(SECTION, parse)
+    config_section = ConfigSection(SECTION, parse, renamed=RENAMED)
 
     def setup(self, services: Services, router: Router) -> None:
         config = settings(services)

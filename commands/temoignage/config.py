@@ -1,14 +1,23 @@
-"""The `temoignages:` configuration section, validated at load with key paths."""
+"""The `testimonies:` configuration section, validated at load with key paths."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.configcheck import ConfigReader
+from bot.configcheck import ConfigReader, Renamed
 from bot.context import Services
 from commands.temoignage.crypto import decode_key, public_key_problem
 
-SECTION = "temoignages"
+SECTION = "testimonies"
+# The section and its keys were French until 0.2.
+RENAMED = (
+    Renamed("", "temoignages", SECTION),
+    Renamed(SECTION, "cles_publiques", "public_keys"),
+    Renamed(SECTION, "lecteurs", "readers"),
+    Renamed(SECTION, "conservation_jours", "retention_days"),
+    Renamed(SECTION, "brouillon_heures", "draft_hours"),
+    Renamed(SECTION, "longueur_max", "max_length"),
+)
 DEFAULT_READERS = ("les organisatrices et organisateurs du collectif",)
 
 
@@ -32,20 +41,20 @@ class TemoignagesConfig:
 
 def parse(reader: ConfigReader) -> TemoignagesConfig:
     keys: list[bytes] = []
-    for text in reader.str_list("cles_publiques", item=public_key_problem):
+    for text in reader.str_list("public_keys", item=public_key_problem):
         raw = decode_key(text)
         if raw is not None and raw not in keys:
             keys.append(raw)
-    readers = reader.str_list("lecteurs", DEFAULT_READERS)
+    readers = reader.str_list("readers", DEFAULT_READERS)
     if not readers:
-        reader.problem("lecteurs", "doit nommer au moins une personne ou un groupe")
+        reader.problem("readers", "doit nommer au moins une personne ou un groupe")
         readers = DEFAULT_READERS
     config = TemoignagesConfig(
         public_keys=tuple(keys),
         readers=readers,
-        retention_days=reader.integer("conservation_jours", 180, minimum=1, maximum=3650),
-        draft_hours=reader.integer("brouillon_heures", 24, minimum=1, maximum=7 * 24),
-        max_length=reader.integer("longueur_max", 20_000, minimum=500, maximum=100_000),
+        retention_days=reader.integer("retention_days", 180, minimum=1, maximum=3650),
+        draft_hours=reader.integer("draft_hours", 24, minimum=1, maximum=7 * 24),
+        max_length=reader.integer("max_length", 20_000, minimum=500, maximum=100_000),
     )
     reader.reject_unknown()
     return config

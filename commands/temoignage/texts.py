@@ -239,7 +239,7 @@ CLI_CONFIG_HELP = "fichier YAML"
 CLI_DATA_HELP = "dossier des données"
 KEYGEN_DONE = (
     "Clé publique, à ajouter dans le fichier de configuration sous "
-    "temoignages.cles_publiques :\n\n    {public}\n\n"
+    "testimonies.public_keys :\n\n    {public}\n\n"
     "Clé privée écrite dans {path} (lisible seulement par votre compte).\n"
     "Gardez ce fichier hors du serveur du robot, et faites-en une copie de secours : "
     "sans lui, les témoignages chiffrés pour cette clé ne pourront plus être lus."
@@ -259,7 +259,7 @@ DATABASE_MISSING = "Erreur : aucune base de données trouvée à {path}."
 WRONG_KEY = (
     "Erreur : cette clé privée ne correspond à aucun des {total} témoignage(s) gardé(s). "
     "Vérifiez que c'est le bon fichier : sa clé publique est {public}. Elle doit figurer "
-    "dans temoignages.cles_publiques au moment où les témoignages arrivent."
+    "dans testimonies.public_keys au moment où les témoignages arrivent."
 )
 SOME_OTHER_KEYS = (
     "Attention : {n} témoignage(s) sont chiffrés pour d'autres clés et n'ont pas été ouverts."

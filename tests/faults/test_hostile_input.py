@@ -67,7 +67,7 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
         {
             "relais": {"data_dir": str(tmp_path / "data")},
             "flood": {"capacity": 1000, "refill_per_minute": 6000},
-            "temoignages": {"cles_publiques": [PUBLIC_KEY]},
+            "testimonies": {"public_keys": [PUBLIC_KEY]},
             "groups": [
                 {
                     "name": "le-mans",

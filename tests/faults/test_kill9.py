@@ -106,7 +106,7 @@ async def test_kill9_during_a_call_fan_out(
                 {"name": "sarthe", "rooms": rooms[:11], "tags": ["caf"]},
                 {"name": "mayenne", "rooms": rooms[11:], "tags": ["caf"]},
             ],
-            "appels": {"instance": "Relais Test"},
+            "calls": {"instance": "Relais Test"},
         },
     )
     bots.append(bot)
@@ -208,7 +208,7 @@ async def test_kill9_during_a_testimony_leaves_no_private_trace(
         synapse,
         bot_user,
         tmp_path / "bot",
-        {"temoignages": {"cles_publiques": [encode_key(bytes(key.public_key))]}},
+        {"testimonies": {"public_keys": [encode_key(bytes(key.public_key))]}},
     )
     bots.append(bot)
     await bot.start()

@@ -90,7 +90,7 @@ async def test_a_call_reaches_rooms_that_stayed_quiet_across_a_restart(
             {"name": "mayenne", "rooms": rooms[10:], "tags": ["caf"]},
         ],
     )
-    set_feature_config(bot, {"appels": {"instance": "Relais Test"}})
+    set_feature_config(bot, {"calls": {"instance": "Relais Test"}})
     await bot.start()
     try:
         for room in [origin, *rooms]:
@@ -116,9 +116,7 @@ async def test_a_call_reaches_rooms_that_stayed_quiet_across_a_restart(
 # -- 2. a private room that gains people --------------------------------------------------------
 def open_testimonies(bot: RelaisUnderTest) -> None:
     key = PrivateKey.generate()
-    set_feature_config(
-        bot, {"temoignages": {"cles_publiques": [encode_key(bytes(key.public_key))]}}
-    )
+    set_feature_config(bot, {"testimonies": {"public_keys": [encode_key(bytes(key.public_key))]}})
 
 
 async def test_a_private_room_that_gained_members_while_down_is_shared_after_restart(

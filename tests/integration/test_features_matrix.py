@@ -299,7 +299,7 @@ async def test_testimony_over_an_encrypted_dm_opened_by_the_bot(
         groups=[{"name": "g", "rooms": [room_id], "organisers_room": orga_room}],
     )
     public = base64.b64encode(bytes(private_key.public_key)).decode()
-    set_feature_config(bot, {"temoignages": {"cles_publiques": [public]}})
+    set_feature_config(bot, {"testimonies": {"public_keys": [public]}})
     await bot.start()
     try:
         await alice.join(room_id)

@@ -40,7 +40,7 @@ class AppelRelais(RelaisUnderTest):
             "outbox": {"base_delay_seconds": 0.2, "max_delay_seconds": 5},
             "flood": {"capacity": 100, "refill_per_minute": 600},
             "matrix": {"homeserver": synapse.url, "user_id": bot.user_id, "password": bot.password},
-            "appels": appels,
+            "calls": appels,
         }
         self.config = parse_config(data, sections=feature_sections(self.features), environ={})
 

@@ -53,7 +53,7 @@ async def test_call_is_posted_once_on_mastodon_and_deleted_on_retraction(
                 {"name": "sarthe", "rooms": ["console:salon:sarthe"], "tags": ["santé"]},
                 {"name": "mayenne", "rooms": ["console:salon:mayenne"], "tags": ["santé"]},
             ],
-            "appels": {"instance": "Relais Test"},
+            "calls": {"instance": "Relais Test"},
         },
         sections=feature_sections(features),
         environ={},

@@ -69,8 +69,8 @@ async def world(synapse: LocalSynapse, new_user: NewUser, tmp_path: Path) -> Asy
             groups=[{"name": "maternite", "rooms": [room_a], "tags": ["72", "santé"]}],
             appels={
                 "instance": "Relais A",
-                "salons_coordination": [coord],
-                "robots_de_confiance": [bot_b.user_id],
+                "coordination_rooms": [coord],
+                "trusted_bots": [bot_b.user_id],
             },
         )
         b = AppelRelais(
@@ -89,8 +89,8 @@ async def world(synapse: LocalSynapse, new_user: NewUser, tmp_path: Path) -> Asy
             ],
             appels={
                 "instance": "Relais B",
-                "salons_coordination": [coord],
-                "robots_de_confiance": [bot_a.user_id],
+                "coordination_rooms": [coord],
+                "trusted_bots": [bot_a.user_id],
             },
         )
         for relais in (a, b):

@@ -66,6 +66,7 @@ def make_config(
     data_dir: Path,
     *,
     appels: dict[str, Any] | None = None,
+    appels_legacy: dict[str, Any] | None = None,
     group_list: list[dict[str, Any]] | None = None,
     mastodon: bool = False,
 ) -> Config:
@@ -73,13 +74,16 @@ def make_config(
         "relais": {"data_dir": str(data_dir)},
         "flood": {"capacity": 1000, "refill_per_minute": 6000},
         "groups": groups() if group_list is None else group_list,
-        "appels": appels
+        "calls": appels
         or {
             "instance": "Relais Ouest",
-            "salons_coordination": [COORD],
-            "robots_de_confiance": [PEER],
+            "coordination_rooms": [COORD],
+            "trusted_bots": [PEER],
         },
     }
+    if appels_legacy is not None:  # a file written for Relais 0.1
+        del data["calls"]
+        data["appels"] = appels_legacy
     if mastodon:
         data["mastodon"] = {"api_base_url": "https://masto.example", "access_token": "x"}
     features = [AideFeature(), AppelFeature()]

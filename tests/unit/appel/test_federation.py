@@ -103,8 +103,8 @@ async def test_a_retraction_that_overtakes_its_call_wins(start: Start) -> None:
 async def test_calls_travel_on_to_other_coordination_rooms_with_a_hop(start: Start) -> None:
     appels = {
         "instance": "Relais Ouest",
-        "salons_coordination": [COORD, f"matrix:{OTHER_COORD}"],
-        "robots_de_confiance": [PEER],
+        "coordination_rooms": [COORD, f"matrix:{OTHER_COORD}"],
+        "trusted_bots": [PEER],
     }
     async with start(appels=appels) as h:
         await h.peer_event(call_event())
@@ -133,13 +133,13 @@ async def test_retracting_a_received_call_here_stays_here(start: Start) -> None:
 async def test_named_groups_and_everything_subscriptions(start: Start) -> None:
     appels = {
         "instance": "Relais Ouest",
-        "salons_coordination": [COORD],
-        "robots_de_confiance": [PEER],
-        "groupes": {
-            "nantes": {"recoit": {"groupes": ["lyon@Relais Est"]}, "mode": "direct"},
-            "tours": {"recoit": {"tout": True}, "mode": "direct"},
-            "angers": {"recoit": {"tags": ["49"]}},
-            "le-mans": {"recoit": {"groupes": ["lyon@Relais Nord"]}},
+        "coordination_rooms": [COORD],
+        "trusted_bots": [PEER],
+        "groups": {
+            "nantes": {"receives": {"groups": ["lyon@Relais Est"]}, "mode": "direct"},
+            "tours": {"receives": {"everything": True}, "mode": "direct"},
+            "angers": {"receives": {"tags": ["49"]}},
+            "le-mans": {"receives": {"groups": ["lyon@Relais Nord"]}},
         },
     }
     async with start(appels=appels) as h:

@@ -121,7 +121,7 @@ def test_subscriptions_by_tags_names_and_everything(tmp_path: Path) -> None:
 
 def test_receivers_skip_the_origin_and_default_modes(tmp_path: Path) -> None:
     config = make_config(tmp_path)
-    appel = config.feature("appels", AppelConfig)
+    appel = config.feature("calls", AppelConfig)
     found = receivers(a_call(origin_group="le-mans"), config, appel, exclude="le-mans")
     assert [(r.group.name, r.mode) for r in found] == [
         ("angers", "direct"),  # no organisers' room
@@ -192,19 +192,19 @@ def test_config_problems_name_their_keys(tmp_path: Path) -> None:
         make_config(
             tmp_path,
             appels={
-                "salons_coordination": ["!ok:exemple.org", "coordination"],
-                "robots_de_confiance": ["relais"],
-                "groupes": {"angers": {"mode": "parfois", "recoit": {"tout": "oui"}}},
+                "coordination_rooms": ["!ok:exemple.org", "coordination"],
+                "trusted_bots": ["relais"],
+                "groups": {"angers": {"mode": "parfois", "receives": {"everything": "oui"}}},
                 "inconnu": 1,
             },
         )
     problems = "\n".join(caught.value.problems)
-    assert "appels.instance: donnez un nom à ce Relais" in problems
-    assert "appels.salons_coordination[1]: doit être un salon Matrix" in problems
-    assert "appels.robots_de_confiance[0]: doit être un identifiant Matrix" in problems
-    assert "appels.groupes.angers.mode: doit valoir « direct » ou « validation »" in problems
-    assert "appels.groupes.angers.recoit.tout: doit valoir true ou false" in problems
-    assert "appels.inconnu: clé inconnue" in problems
+    assert "calls.instance: donnez un nom à ce Relais" in problems
+    assert "calls.coordination_rooms[1]: doit être un salon Matrix" in problems
+    assert "calls.trusted_bots[0]: doit être un identifiant Matrix" in problems
+    assert "calls.groups.angers.mode: doit valoir « direct » ou « validation »" in problems
+    assert "calls.groups.angers.receives.everything: doit valoir true ou false" in problems
+    assert "calls.inconnu: clé inconnue" in problems
 
 
 def test_config_checked_against_the_groups(tmp_path: Path) -> None:
@@ -212,9 +212,39 @@ def test_config_checked_against_the_groups(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         make_config(
             tmp_path,
-            appels={"groupes": {"paris": {}, "angers": {"mode": "validation"}}},
+            appels={"groups": {"paris": {}, "angers": {"mode": "validation"}}},
         )
     assert caught.value.problems == [
-        "appels.groupes.paris: groupe inconnu (voir la liste « groups »)",
-        "appels.groupes.angers.mode: « validation » demande un organisers_room pour ce groupe",
+        "calls.groups.paris: groupe inconnu (voir la liste « groups »)",
+        "calls.groups.angers.mode: « validation » demande un organisers_room pour ce groupe",
     ]
+
+
+def test_a_configuration_written_with_the_old_french_keys_still_works(tmp_path: Path) -> None:
+    """Until 0.2 the section was `appels` with French keys: each old name still works and
+    check-config names the new one."""
+    config = make_config(
+        tmp_path,
+        appels_legacy={
+            "instance": "Relais 72",
+            "salons_coordination": ["!coord:exemple.org"],
+            "groupes": {"angers": {"recoit": {"tout": True}}},
+        },
+    )
+    appel = config.feature("calls", AppelConfig)
+    assert appel.coordination_rooms == ("!coord:exemple.org",)
+    assert appel.groups["angers"].everything
+    assert "« appels » s'appelle maintenant « calls »" in config.notices[0]
+    assert any(
+        "« calls.groups.angers.receives.tout » s'appelle maintenant « calls.groups"
+        ".angers.receives.everything »" in n
+        for n in config.notices
+    )
+
+
+def test_an_old_and_a_new_name_together_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        make_config(tmp_path, appels={"max_length": 500, "longueur_max": 600})
+    assert caught.value.problems[0].startswith(
+        "calls.longueur_max: ancien nom de « calls.max_length »"
+    )

@@ -52,7 +52,7 @@ class Harness:
                 "groups": [
                     {"name": "le-mans", "rooms": [ROOM], "organisers_room": ORGA_ROOM},
                 ],
-                "temoignages": self.settings,
+                "testimonies": self.settings,
             },
             sections=feature_sections(features),
             environ={},
@@ -145,7 +145,7 @@ def private_key(key_pair: tuple[nacl.public.PrivateKey, str]) -> nacl.public.Pri
 @pytest.fixture
 def settings(key_pair: tuple[nacl.public.PrivateKey, str]) -> dict[str, Any]:
     """Edit in a test before using `harness` to change the temoignages section."""
-    return {"cles_publiques": [key_pair[1]], "lecteurs": ["Camille", "Sam"]}
+    return {"public_keys": [key_pair[1]], "readers": ["Camille", "Sam"]}
 
 
 @pytest.fixture

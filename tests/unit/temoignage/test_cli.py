@@ -206,4 +206,4 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
     config.write_text("temoignages:\n  cles_publiques: ['abc']\n", encoding="utf-8")
     result = relais("check-config", str(config), check_ok=False)
     assert result.returncode == 1
-    assert "temoignages.cles_publiques[0]: doit être une clé publique" in result.stderr
+    assert "testimonies.public_keys[0]: doit être une clé publique" in result.stderr

@@ -168,7 +168,7 @@ async def test_restart_in_the_middle_resumes(
 async def test_story_length_is_capped_kindly(
     harness: Harness, settings: dict[str, Any], private_key: nacl.public.PrivateKey
 ) -> None:
-    settings["longueur_max"] = 500
+    settings["max_length"] = 500
     await harness.restart()
     await harness.say_all("!temoigner", "1")
     assert (await harness.say("a" * 400))[0].startswith("C'est noté.")
@@ -184,7 +184,7 @@ async def test_story_length_is_capped_kindly(
 
 
 async def test_abandoned_draft_expires(harness: Harness, settings: dict[str, Any]) -> None:
-    settings["brouillon_heures"] = 2
+    settings["draft_hours"] = 2
     await harness.restart()
     intro = await harness.say_all("!temoigner", "1")
     assert "Sans réponse pendant 2 heures" in intro[0]
@@ -197,7 +197,7 @@ async def test_abandoned_draft_expires(harness: Harness, settings: dict[str, Any
 
 
 async def test_closed_without_keys(harness: Harness, settings: dict[str, Any]) -> None:
-    settings["cles_publiques"] = []
+    settings["public_keys"] = []
     await harness.restart()
     answer = await harness.say("!temoigner")
     assert answer[0].startswith("Les témoignages ne sont pas encore ouverts")

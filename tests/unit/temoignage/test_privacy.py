@@ -117,9 +117,9 @@ async def test_every_key_can_open_it(
     harness: Harness, settings: dict[str, object], private_key: nacl.public.PrivateKey
 ) -> None:
     second = nacl.public.PrivateKey.generate()
-    keys = settings["cles_publiques"]
+    keys = settings["public_keys"]
     assert isinstance(keys, list)
-    settings["cles_publiques"] = [*keys, encode_key(bytes(second.public_key))]
+    settings["public_keys"] = [*keys, encode_key(bytes(second.public_key))]
     await harness.restart()
     await give(harness, story="Pour deux clés.")
     assert [i["texte"] for i in await harness.opened(private_key)] == ["Pour deux clés."]

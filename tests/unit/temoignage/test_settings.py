@@ -1,4 +1,4 @@
-"""The temoignages: section: defaults, valid values, and errors that name the key path."""
+"""The testimonies: section: defaults, valid values, and errors that name the key path."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ def test_defaults_without_the_section() -> None:
 def test_valid_section() -> None:
     settings = config(
         {
-            "cles_publiques": [encode_key(PUBLIC), PUBLIC.hex()],  # the same key twice
-            "lecteurs": ["Camille"],
-            "conservation_jours": 30,
-            "brouillon_heures": 6,
-            "longueur_max": 5000,
+            "public_keys": [encode_key(PUBLIC), PUBLIC.hex()],  # the same key twice
+            "readers": ["Camille"],
+            "retention_days": 30,
+            "draft_hours": 6,
+            "max_length": 5000,
         }
     ).feature(SECTION, TemoignagesConfig)
     assert settings.public_keys == (PUBLIC,)
@@ -57,21 +57,21 @@ def test_valid_section() -> None:
     ("section", "expected"),
     [
         (
-            {"cles_publiques": ["pas une clé"]},
-            "temoignages.cles_publiques[0]: doit être une clé publique de 32 octets",
+            {"public_keys": ["pas une clé"]},
+            "testimonies.public_keys[0]: doit être une clé publique de 32 octets",
         ),
         (
-            {"cles_publiques": [encode_key(PUBLIC), "AAAA"]},
-            "temoignages.cles_publiques[1]: doit être une clé publique",
+            {"public_keys": [encode_key(PUBLIC), "AAAA"]},
+            "testimonies.public_keys[1]: doit être une clé publique",
         ),
-        ({"cles_publiques": {"a": 1}}, "temoignages.cles_publiques: doit être une liste"),
-        ({"lecteurs": []}, "temoignages.lecteurs: doit nommer au moins"),
-        ({"conservation_jours": 0}, "temoignages.conservation_jours: doit être au moins 1"),
-        ({"conservation_jours": "un an"}, "temoignages.conservation_jours: doit être un nombre"),
-        ({"brouillon_heures": 1000}, "temoignages.brouillon_heures: doit être au plus 168"),
-        ({"longueur_max": 10}, "temoignages.longueur_max: doit être au moins 500"),
-        ({"cle_publique": "x"}, "temoignages.cle_publique: clé inconnue"),
-        ("oui", "temoignages: doit être une section"),
+        ({"public_keys": {"a": 1}}, "testimonies.public_keys: doit être une liste"),
+        ({"readers": []}, "testimonies.readers: doit nommer au moins"),
+        ({"retention_days": 0}, "testimonies.retention_days: doit être au moins 1"),
+        ({"retention_days": "un an"}, "testimonies.retention_days: doit être un nombre"),
+        ({"draft_hours": 1000}, "testimonies.draft_hours: doit être au plus 168"),
+        ({"max_length": 10}, "testimonies.max_length: doit être au moins 500"),
+        ({"cle_publique": "x"}, "testimonies.cle_publique: clé inconnue"),
+        ("oui", "testimonies: doit être une section"),
     ],
 )
 def test_errors_name_the_key_path(section: Any, expected: str) -> None:
@@ -84,11 +84,11 @@ def test_example_config_block_is_valid() -> None:
     example = yaml.safe_load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
     block = example[SECTION]
     assert set(block) == {
-        "cles_publiques",
-        "lecteurs",
-        "conservation_jours",
-        "brouillon_heures",
-        "longueur_max",
+        "public_keys",
+        "readers",
+        "retention_days",
+        "draft_hours",
+        "max_length",
     }
     settings = config(block).feature(SECTION, TemoignagesConfig)
     assert not settings.enabled  # closed until the collective pastes its own key
