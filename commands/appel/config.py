@@ -87,9 +87,7 @@ def parse(reader: ConfigReader) -> AppelConfig:
         instance=instance,
         coordination_rooms=rooms,
         trusted_peers=reader.str_list("trusted_bots", item=matrix_user_id_problem),
-        dedup_window_hours=reader.integer(
-            "dedup_window_hours", 72, minimum=1, maximum=90 * 24
-        ),
+        dedup_window_hours=reader.integer("dedup_window_hours", 72, minimum=1, maximum=90 * 24),
         default_expiry_days=reader.integer("expiry_days", 14, minimum=1, maximum=365),
         retention_days=reader.integer("retention_days", 90, minimum=7, maximum=3650),
         max_length=reader.integer("max_length", 2000, minimum=100, maximum=10_000),

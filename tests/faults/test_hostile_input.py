@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -39,6 +36,7 @@ from bot.transports.matrix.format import to_html
 from commands import all_features
 from commands.temoignage.crypto import encode_key
 from tests.helpers import RecordingTransport, message
+from tests.kit.cli import run_relais
 
 ROOT = Path(__file__).resolve().parents[2]
 CPU_BUDGET_SECONDS = 0.060
@@ -243,15 +241,7 @@ async def test_conversations_survive_hostile_free_text(app: App, payload: str) -
     ids=["overflow", "4301 digits", "64 KB", "last day of the calendar", "control characters"],
 )
 def test_the_date_cli_answers_bad_input_in_french_without_a_traceback(typed: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "agenda", "parse", "--json", typed],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-        check=False,
-    )
+    result = run_relais("agenda", "parse", "--json", typed)
     assert "Traceback" not in result.stderr + result.stdout
     assert result.returncode in (0, 1)
     if result.returncode == 1:

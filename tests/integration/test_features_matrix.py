@@ -12,7 +12,6 @@ import base64
 import json
 import re
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from nacl.public import PrivateKey
 from bot.transports.matrix.format import _ALLOWED_TAGS
 from commands.temoignage import texts as tem_texts
 from devserver.synapse import LocalSynapse, UserCredentials
+from tests.kit.cli import run_relais
 from tests.kit.matrix import (
     Person,
     RelaisUnderTest,
@@ -234,14 +234,7 @@ def assert_nothing_readable(files: list[Path], *secrets: str) -> None:
 
 
 def relais_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_relais(*args)
 
 
 def read_offline(bot: RelaisUnderTest, key_file: Path, copy: Path, user_id: str) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ from bot.bootstrap import feature_sections
 from bot.config import load_config, parse_config
 from bot.configcheck import ConfigError
 from commands import all_features
+from tests.kit.cli import run_relais
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,12 +116,6 @@ def test_check_config_cli_prints_every_key_path_and_fails(tmp_path: Path) -> Non
         "  user_id: '@relais:exemple.org'\n  password: x\n",
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "check-config", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_relais("check-config", str(path))
     assert result.returncode != 0
     assert "relais.timezone" in result.stderr and "matrix.homeserver" in result.stderr

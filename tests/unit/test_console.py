@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.kit.cli import run_relais
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_console(lines: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", "--data-dir", str(data_dir), *args],
-        input=lines,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return run_relais("console", "--data-dir", str(data_dir), *args, stdin=lines, timeout=60)
 
 
 def test_piped_help_and_ping(tmp_path: Path) -> None:

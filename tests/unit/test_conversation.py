@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.config import parse_config
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState, Turn
@@ -17,7 +16,9 @@ from bot.french import numbered, parse_choice, parse_yes_no
 from bot.message import Message
 from bot.router import Command, Router
 from commands.aide import AideFeature
-from tests.helpers import RecordingTransport, message
+from tests.helpers import message
+from tests.kit.app import AppHarness
+from tests.kit.clock import Clock
 
 CHOICES = ["CAF", "France Travail", "Santé"]
 
@@ -70,39 +71,18 @@ class SurveyFeature(Feature):
         router.register(Command("sondage", "un petit sondage", start))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Harness:
+class Harness(AppHarness):
     def __init__(self, data_dir: Path, clock: Clock) -> None:
-        self.data_dir, self.clock = data_dir, clock
-        self.app: App | None = None
-        self.transport = RecordingTransport()
-
-    async def start(self) -> None:
+        self.data_dir = data_dir
         config = parse_config(
-            {"relais": {"data_dir": str(self.data_dir), "conversation_expiry_minutes": 60}},
+            {"relais": {"data_dir": str(data_dir), "conversation_expiry_minutes": 60}},
             environ={},
         )
-        self.app = App(config, [AideFeature(), SurveyFeature()], now=self.clock)
-        await self.app.start()
-        self.app.add_transport(self.transport)
-
-    async def stop(self) -> None:
-        assert self.app is not None
-        await self.app.stop()
+        super().__init__(config, lambda: [AideFeature(), SurveyFeature()], clock)
 
     async def say(self, text: str) -> list[str]:
-        assert self.app is not None
-        before = len(self.transport.sent)
-        await self.app.router.handle(message(text, sender="@bea:x", direct=True, channel="!dm:x"))
-        assert await self.app.services.outbox.drain(5)
-        return self.transport.texts()[before:]
+        sent = await self.deliver(message(text, sender="@bea:x", direct=True, channel="!dm:x"))
+        return [item.text for item in sent]
 
 
 @pytest.fixture

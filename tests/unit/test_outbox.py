@@ -11,7 +11,6 @@ import pytest
 
 import bot.outbox.queue
 from bot.config import OutboxConfig
-from bot.core_schema import CORE_MIGRATIONS
 from bot.message import Channel, Outgoing
 from bot.outbox import (
     EXPIRED_REASON,
@@ -21,8 +20,8 @@ from bot.outbox import (
     TransientDeliveryError,
     to_outgoing,
 )
-from bot.store import Store
 from tests.helpers import RecordingTransport
+from tests.kit.store import open_store
 
 ROOM = Channel("test", "!room:x")
 FAST = OutboxConfig(max_attempts=4, base_delay_seconds=0.01, max_delay_seconds=0.05)
@@ -36,12 +35,6 @@ class IdempotentServer:
 
     def post(self, item: Outgoing) -> str:
         return self.accepted.setdefault(item.key, item.text)
-
-
-async def open_store(path: Path) -> Store:
-    store = Store(path)
-    await store.open({"core": CORE_MIGRATIONS})
-    return store
 
 
 async def test_crash_between_record_and_send_delivers_once_after_restart(tmp_path: Path) -> None:

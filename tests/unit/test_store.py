@@ -13,6 +13,7 @@ from bot.config import parse_config
 from bot.core_schema import CORE_MIGRATIONS
 from bot.feature import Feature
 from bot.store import Migration, Store, StoreError
+from tests.kit.store import open_store as open_core_store
 
 FEATURE_V1 = (Migration(1, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",)),)
 FEATURE_V2 = (
@@ -26,9 +27,7 @@ def digest(path: Path) -> str:
 
 
 async def open_store(path: Path, feature: tuple[Migration, ...] = FEATURE_V1) -> Store:
-    store = Store(path)
-    await store.open({"core": CORE_MIGRATIONS, "notes": feature})
-    return store
+    return await open_core_store(path, {"notes": feature})
 
 
 async def test_migrates_from_empty_and_configures_sqlite(tmp_path: Path) -> None:

@@ -170,6 +170,11 @@ class MentionReceiver:
         )
         return identity
 
+    def _now_ready(self) -> None:
+        if not self.ready.is_set():
+            self.ready.set()
+            logger.info("Mastodon ready: mentions are received (%s)", self.mode)
+
     async def _start_fresh(self) -> None:
         """First start on this account: older mentions are history, not questions."""
         page = await self._api.call("notifications", types=["mention"], limit=1)
@@ -210,7 +215,7 @@ class MentionReceiver:
             # Connected first, then catch up: nothing falls between the two.
             await self.catch_up(handle)
             self.mode = "streaming"
-            self.ready.set()
+            self._now_ready()
             logger.info("Mastodon stream connected")
             async for event in stream_events(response):
                 if event.name == "notification":
@@ -224,7 +229,7 @@ class MentionReceiver:
         while time.monotonic() < deadline:
             try:
                 await self.catch_up(handle)
-                self.ready.set()
+                self._now_ready()
             except ApiError as exc:
                 if exc.kind is ApiErrorKind.UNAUTHORIZED:
                     await self._wait_after(exc, "polling")

@@ -45,14 +45,16 @@ async def test_relais_run_answers_mentions_and_posts_reminders(
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     # The token comes from the environment, as the README advises.
     env = {**os.environ, "RELAIS_MASTODON_ACCESS_TOKEN": bot.token, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--config", str(path)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "relais.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--config", str(path)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            text=True,
+        )
     try:
         client = mastodon_server.client(bob)
         reader = mastodon_server.client(bot)
@@ -61,7 +63,10 @@ async def test_relais_run_answers_mentions_and_posts_reminders(
             posts = await asyncio.to_thread(_statuses, mastodon_server, reader, bot.id)
             return [p for p in posts if str(p["in_reply_to_id"]) == status_id]
 
-        await asyncio.sleep(3)  # let the bot start and mark older mentions as history
+        async def ready() -> bool:  # started, older mentions marked as history
+            return "Mastodon ready" in log.read_text(encoding="utf-8")
+
+        await wait_until(ready, within=30)
         ping = await asyncio.to_thread(client.status_post, f"@{bot.username} !ping")
         (answer,) = await wait_until(lambda: answered(str(ping["id"])), within=30)
         assert "Pong" in answer["content"]
@@ -95,7 +100,8 @@ async def test_relais_run_answers_mentions_and_posts_reminders(
         assert notice["language"] == "fr"
     finally:
         process.send_signal(signal.SIGTERM)
-        _, errors = await asyncio.to_thread(process.communicate, timeout=30)
+        await asyncio.to_thread(process.wait, timeout=30)
+    errors = log.read_text(encoding="utf-8")
     assert process.returncode == 0, errors
     assert "Traceback" not in errors
     assert "!ping" not in errors and "Réunion publique" not in errors  # no contents in logs

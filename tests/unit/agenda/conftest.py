@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,25 +19,10 @@ from commands.agenda import AgendaFeature
 from commands.agenda.service import AgendaService
 from commands.aide import AideFeature
 from tests.helpers import RecordingTransport
+from tests.kit.clock import Clock
 
 PARIS = ZoneInfo("Europe/Paris")
 ORGA = "@orga:example.org"
-
-
-class Clock:
-    """A frozen clock that tests move by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + timedelta(**delta)
 
 
 def features() -> list[Any]:

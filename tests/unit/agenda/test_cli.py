@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import icalendar
 import yaml
 from aiohttp import web
 
+from tests.kit.cli import run_relais
+
 ROOT = Path(__file__).resolve().parents[3]
 FEEDS = Path(__file__).parent / "feeds"
 
 
 def relais(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "agenda", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_relais("agenda", *args)
 
 
 def parse_json(text: str, now: str = "2026-05-20T10:00") -> tuple[int, dict[str, object]]:

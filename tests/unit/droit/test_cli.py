@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.kit.cli import run_relais
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -16,17 +16,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def relais(
     *args: str, stdin: str | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "droit", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return run_relais("droit", *args, stdin=stdin, cwd=cwd)
 
 
 def test_plain_answer(tmp_path: Path) -> None:

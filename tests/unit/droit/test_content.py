@@ -14,10 +14,10 @@ from commands.droit.base import KnowledgeBase
 from commands.droit.loader import read_content
 from commands.droit.model import THEMES
 from commands.droit.validate import add_months, seed_problems, stale_topics
+from tests.kit.reference import SEEDS, require
 
 ROOT = Path(__file__).resolve().parents[3]
 CONTENT = ROOT / "content"
-SEEDS = ROOT.parent / "shared" / "seeds"
 REQUIRED_TOPICS = {
     "mon-espace-sante",
     "dossier-medical",
@@ -74,10 +74,10 @@ def test_every_topic_has_sources_and_only_allowed_themes() -> None:
         assert all(c.source for c in topic.contacts), topic.id
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed texts not available here")
 def test_seed_references_point_inside_the_seed_files() -> None:
     content = read_content(CONTENT).content
-    seeds = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SEEDS.glob("*.txt")}
+    folder = require(SEEDS, "the seed texts")
+    seeds = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("*.txt")}
     assert [str(p) for p in seed_problems(content, seeds)] == []
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-REFERENCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "mastodon-reference"
+from tests.kit.reference import MASTODON_REFERENCE, require
 
 
 @dataclass(frozen=True)
@@ -26,9 +24,7 @@ class Exchange:
 
 
 def exchanges(name: str) -> list[Exchange]:
-    path = REFERENCE / "cassettes" / name
-    if not path.is_file():
-        pytest.fail(f"missing reference cassette {path}: copy the shared folder beside the repo")
+    path = require(MASTODON_REFERENCE / "cassettes" / name, "recorded Mastodon responses")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         Exchange(

@@ -26,6 +26,7 @@ from bot.transports.mastodon.api import (
     retry_after_seconds,
     seconds_until_reset,
 )
+from tests.kit.clock import Seconds as Clock
 from tests.unit.mastodon.cassettes import find
 
 NOW = datetime(2026, 8, 1, 14, 59, 0, tzinfo=UTC).timestamp()
@@ -131,12 +132,6 @@ def test_response_remaining_header() -> None:
 
 
 # -- the window -------------------------------------------------------------------------------
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_window_allows_the_limit_then_waits_for_the_oldest() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 import pytest
 
 from bot.config import Config
-from bot.core_schema import CORE_MIGRATIONS
 from bot.message import Channel, Outgoing, ReplyKind
 from bot.outbox import Outbox, PermanentDeliveryError, TransientDeliveryError
 from bot.store import Store
@@ -21,14 +19,6 @@ from bot.transports.mastodon.shaping import weighted_length
 from tests.unit.mastodon.fakes import FakeApi, config
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "relais.sqlite3")
-    await opened.open({"core": CORE_MIGRATIONS})
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.core_schema import CORE_MIGRATIONS
 from bot.message import ALREADY_HANDLED, Message, Role
 from bot.store import Store
 from bot.transports.mastodon.api import ApiError, ApiErrorKind
@@ -60,14 +57,6 @@ class Inbox:
         newer = [n for n in self.items if min_id is None or int(n["id"]) > int(min_id)]
         newer.sort(key=lambda n: int(n["id"]))
         return list(reversed(newer[:limit] if min_id is not None else newer[-limit:]))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "relais.sqlite3")
-    await opened.open({"core": CORE_MIGRATIONS})
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import nacl.public
 import pytest
 
-from bot.app import App
 from bot.bootstrap import feature_sections
-from bot.config import parse_config
+from bot.config import Config, parse_config
 from bot.message import Role
 from commands import all_features
 from commands.temoignage import records
 from commands.temoignage.crypto import encode_key
 from commands.temoignage.export import open_all
-from tests.helpers import RecordingTransport, message
+from tests.helpers import message
+from tests.kit.app import AppHarness
+from tests.kit.clock import Clock
 
 SENDER = "@bea:example.org"
 DM = "!dm-bea:example.org"
@@ -28,25 +28,13 @@ ORGA_ROOM = "!orga:example.org"
 CODE_RE = re.compile(r"\*\*([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\*\*")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Harness:
+class Harness(AppHarness):
     def __init__(self, data_dir: Path, clock: Clock, settings: dict[str, Any]) -> None:
-        self.data_dir, self.clock, self.settings = data_dir, clock, settings
-        self.app: App | None = None
-        self.transports = {
-            name: RecordingTransport(name) for name in ("test", "matrix", "mastodon")
-        }
+        self.data_dir, self.settings = data_dir, settings
+        super().__init__(self._config, all_features, clock, ("test", "matrix", "mastodon"))
 
-    async def start(self) -> None:
-        features = all_features()
-        config = parse_config(
+    def _config(self) -> Config:
+        return parse_config(
             {
                 "relais": {"data_dir": str(self.data_dir)},
                 "groups": [
@@ -54,30 +42,9 @@ class Harness:
                 ],
                 "testimonies": self.settings,
             },
-            sections=feature_sections(features),
+            sections=feature_sections(all_features()),
             environ={},
         )
-        self.app = App(config, features, now=self.clock)
-        await self.app.start()
-        for transport in self.transports.values():
-            self.app.add_transport(transport)
-
-    async def stop(self) -> None:
-        assert self.app is not None
-        await self.app.stop()
-        self.app = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    @property
-    def running(self) -> App:
-        assert self.app is not None
-        return self.app
-
-    def sent(self, transport: str = "test") -> list[str]:
-        return self.transports[transport].texts()
 
     async def say(
         self,
@@ -90,19 +57,10 @@ class Harness:
         role: Role = Role.MEMBER,
     ) -> list[str]:
         """Send one message; return every text delivered because of it, on any transport."""
-        before = {name: len(t.sent) for name, t in self.transports.items()}
-        await self.running.router.handle(
-            message(
-                text,
-                sender=sender,
-                channel=channel,
-                direct=direct,
-                transport=transport,
-                role=role,
-            )
+        said = message(
+            text, sender=sender, channel=channel, direct=direct, transport=transport, role=role
         )
-        assert await self.running.services.outbox.drain(10)
-        return [item.text for name, t in self.transports.items() for item in t.sent[before[name] :]]
+        return [item.text for item in await self.deliver(said)]
 
     async def say_all(self, *lines: str, **kwargs: Any) -> list[str]:
         out: list[str] = []

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.kit.cli import run_relais
 
 ROOT = Path(__file__).resolve().parents[3]
 MARKER = "Mon dossier a disparu quand le guichet orange a fermé."
@@ -20,20 +20,7 @@ CODE = re.compile(r"Votre code : ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})")
 def relais(
     *args: str, stdin: str = "", cwd: Path = ROOT, check_ok: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    if check_ok:
-        assert result.returncode == 0, result.stderr
-    return result
+    return run_relais(*args, stdin=stdin, cwd=cwd, check_ok=check_ok)
 
 
 def keygen(path: Path) -> str:
