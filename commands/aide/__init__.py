@@ -1,6 +1,6 @@
 """The `aide` feature: what you can do here (`!aide`), and whether the bot is alive (`!ping`).
 
-The smallest feature, and the model for the others (see docs/ajouter-une-fonction.md).
+The smallest feature, and the model for the others (see docs/adding-a-feature.md).
 """
 
 from __future__ import annotations
