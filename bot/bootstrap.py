@@ -19,7 +19,6 @@ from bot.feature import Feature
 from bot.store import Migration, Store
 
 
-
 def _content_dir() -> Path:
     """The rights content: the package relais_content (the repository's content/ folder,
     shipped in the wheel; an editable install maps it to the checkout, still editable)."""
