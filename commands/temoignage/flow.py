@@ -52,6 +52,7 @@ Step = Callable[[Input], Awaitable[Turn]]
 
 class TestimonyFlow:
     name = FLOW
+    label = "votre témoignage en cours"
     controls = frozenset({"fin", "passer"})
 
     def __init__(self, config: TemoignagesConfig, prefix: str) -> None:
