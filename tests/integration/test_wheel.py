@@ -23,9 +23,15 @@ def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Completed
 
 
 def test_a_wheel_installed_outside_the_repository(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a copy: building writes build/ next to the sources
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".venv", ".git", "build", "data", ".*_cache", "*.egg-info"),
+    )
     built = run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
-        str(ROOT), cwd=tmp_path,
+        str(source), cwd=tmp_path,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("relais-*.whl")
