@@ -105,6 +105,7 @@ class MastodonConfig:
     announcement_visibility: str = "unlisted"
     poll_interval_seconds: float = 30.0
     max_requests_per_5_minutes: int = 280
+    command_window_minutes: int = 10
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,9 @@ def _parse_mastodon(reader: ConfigReader) -> MastodonConfig | None:
         ),
         max_requests_per_5_minutes=section.integer(
             "max_requests_per_5_minutes", 280, minimum=10, maximum=300
+        ),
+        command_window_minutes=section.integer(
+            "command_window_minutes", 10, minimum=0, maximum=7 * 24 * 60
         ),
     )
     section.reject_unknown()

@@ -236,6 +236,12 @@ def _server_message(exc: MastodonError) -> str | None:
     return None
 
 
+def server_reason(exc: ApiError, limit: int = 200) -> str:
+    """The server's own words about a refusal, on one short line (for logs and notices)."""
+    text = " ".join("".join(c for c in exc.reason if c.isprintable()).split())
+    return text[:limit] or f"HTTP {exc.status}"
+
+
 def _short(exc: BaseException) -> str:
     return exc.__class__.__name__
 

@@ -22,7 +22,7 @@ from bot.message import Outgoing, ReplyKind
 from bot.outbox import Outbox, OutgoingDraft, PermanentDeliveryError, TransientDeliveryError
 from bot.store import Store
 from bot.transports.mastodon import texts
-from bot.transports.mastodon.api import ApiError, ApiErrorKind, MastodonApi
+from bot.transports.mastodon.api import ApiError, ApiErrorKind, MastodonApi, server_reason
 from bot.transports.mastodon.parse import InstanceInfo, local_form, narrow_visibility
 from bot.transports.mastodon.recover import PENDING_PREFIX, PostRecovery
 from bot.transports.mastodon.server import MastodonTuning, ServerFacts
@@ -264,7 +264,11 @@ class Poster:
                 item.id,
             )
             day = self._now().strftime("%Y-%m-%d")
-            await self._notify(item, texts.TOKEN_REFUSED.format(status=exc.status), f"token-{day}")
+            await self._notify(
+                item,
+                texts.TOKEN_REFUSED.format(status=exc.status, reason=server_reason(exc)),
+                f"token-{day}",
+            )
             return PermanentDeliveryError(
                 f"Mastodon refused the access token (HTTP {exc.status})", organisers_told=True
             )

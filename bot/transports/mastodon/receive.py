@@ -16,14 +16,14 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
 
 from bot.message import ALREADY_HANDLED, Channel, Message, Role, Sender
 from bot.store import Store
-from bot.transports.mastodon.api import ApiError, ApiErrorKind, MastodonApi
+from bot.transports.mastodon.api import ApiError, ApiErrorKind, MastodonApi, server_reason
 from bot.transports.mastodon.parse import (
     IncomingMention,
     full_acct,
@@ -53,6 +53,7 @@ class ReceiverStats:
     handled: int = 0
     duplicates: int = 0
     ignored: int = 0
+    too_old: int = 0
 
 
 def channel_for(mention: IncomingMention) -> Channel:
@@ -89,6 +90,7 @@ class MentionReceiver:
         access_token: str,
         poll_interval: float,
         organisers: Sequence[str],
+        command_window: timedelta = timedelta(minutes=10),
         tuning: MastodonTuning,
         now: Callable[[], datetime],
     ) -> None:
@@ -97,6 +99,7 @@ class MentionReceiver:
         self._store = store
         self._token = access_token
         self._poll_interval = poll_interval
+        self._command_window = command_window
         self._configured_organisers = tuple(organisers)
         self._tuning = tuning
         self._now = now
@@ -186,10 +189,11 @@ class MentionReceiver:
     async def _wait_after(self, exc: ApiError, what: str) -> None:
         if exc.kind is ApiErrorKind.UNAUTHORIZED:
             logger.error(
-                "Mastodon refused the access token during %s (HTTP %s): it was revoked or "
-                "lacks the read/write scopes. Set a new mastodon.access_token.",
+                "Mastodon refused the access token during %s (HTTP %s, server says: %s): it "
+                "was revoked or lacks the read/write scopes. Set a new mastodon.access_token.",
                 what,
                 exc.status,
+                server_reason(exc),
             )
             await asyncio.sleep(self._tuning.unauthorized_retry_seconds)
         else:
@@ -273,6 +277,10 @@ class MentionReceiver:
                 logger.info("Mastodon notification %s: unreadable mention, skipped", parsed.id)
         elif mention.account_id == identity.account_id or mention.is_bot:
             self.stats.ignored += 1
+        elif self._too_old(mention.created_at):
+            # As on Matrix: never answer a question asked long ago (missed while down).
+            self.stats.too_old += 1
+            logger.info("ignored a Mastodon mention older than the command window")
         else:
             # The router claims the status id with its handling (one transaction).
             message = to_message(mention, self._organisers, self._now())
@@ -287,6 +295,11 @@ class MentionReceiver:
                 self.stats.handled += 1
         if parsed.id and (self._last_id is None or id_order(parsed.id) > id_order(self._last_id)):
             await self._save_last(parsed.id)
+
+    def _too_old(self, created_at: datetime | None) -> bool:
+        if created_at is None:
+            return False
+        return self._now() - created_at > self._command_window
 
     async def _save_last(self, notification_id: str) -> None:
         self._last_id = notification_id

@@ -105,11 +105,18 @@ class ServerFacts:
 
     async def identity(self) -> Identity:
         if self._identity is None:
-            account = await self._call("account_verify_credentials")
+            try:
+                account = await self._call("account_verify_credentials")
+            except ApiError as exc:
+                # Some servers (Takahē) answer a refused token with 400, not 401.
+                if exc.kind is ApiErrorKind.REJECTED and exc.status == 400:
+                    raise ApiError(ApiErrorKind.UNAUTHORIZED, exc.reason, status=400) from None
+                raise
             instance = await self.instance()
             account_id = str(account["id"])
             acct = str(account.get("acct") or account.get("username") or "")
-            self._identity = Identity(account_id, acct, instance.domain or self.fallback_domain)
+            domain = instance.domain or _host_of(account.get("url")) or self.fallback_domain
+            self._identity = Identity(account_id, acct, domain)
             logger.info("Mastodon account verified (id %s)", account_id)
         return self._identity
 
@@ -120,3 +127,10 @@ class ServerFacts:
 
     async def _call(self, method: str) -> Any:
         return await self._api.call(method)
+
+
+def _host_of(url: Any) -> str | None:
+    """The host of the bot's own profile address: its server's domain for acct names."""
+    if not isinstance(url, str):
+        return None
+    return urlparse(url).hostname or None

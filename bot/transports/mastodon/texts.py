@@ -13,8 +13,9 @@ REFUSED_ANSWER = (
     "écrivez-lui directement."
 )
 TOKEN_REFUSED = (
-    "Mastodon refuse le jeton d'accès de Relais (erreur {status}) : plus rien ne part sur "
-    "Mastodon. Créez un nouveau jeton (droits lecture et écriture), mettez-le dans "
+    "Mastodon refuse le jeton d'accès de Relais (erreur {status}, raison donnée par le "
+    "serveur : « {reason} ») : plus rien ne part sur Mastodon. Créez un nouveau jeton "
+    "(droits lecture et écriture), mettez-le dans "
     "mastodon.access_token ou RELAIS_MASTODON_ACCESS_TOKEN, puis redémarrez Relais."
 )
 OF_GROUP = " du groupe {group}"

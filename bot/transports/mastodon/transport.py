@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from bot.config import Config
 from bot.context import Services
@@ -55,6 +56,7 @@ class MastodonTransport:
             services.store,
             access_token=settings.access_token,
             poll_interval=settings.poll_interval_seconds,
+            command_window=timedelta(minutes=settings.command_window_minutes),
             organisers=config.organisers.mastodon,
             tuning=self.tuning,
             now=services.now,

@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from bot.config import parse_config
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState, Turn
 from bot.feature import Feature
-from bot.message import Message
+from bot.message import Message, Role
 from bot.router import Command, Router
 from bot.transports.mastodon.transport import MastodonTransport, MastodonTuning
 from commands.aide import AideFeature
@@ -355,6 +355,68 @@ async def forgetful(mastodon_server: MockMastodon) -> AsyncIterator[ForgetfulSer
     await server.close()
 
 
+# -- a server that routes like Takahē ------------------------------------------------------------
+class TakaheLike:
+    """A proxy in front of the real server answering like Takahē where it differs: no
+    instance endpoint at the paths Mastodon.py asks (404, so the API host is no clue to
+    the accounts' domain), and, when `refuse_token` is set, a refused token answered
+    with 400 and the server's reason instead of 401."""
+
+    REASON = "The access token is invalid"
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.refuse_token = False
+        self.base_url = ""
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def _forward(self, request: web.Request) -> web.StreamResponse:
+        assert self._session is not None
+        if request.path.rstrip("/") in ("/api/v1/instance", "/api/v2/instance"):
+            return web.json_response({"error": "Not found"}, status=404)
+        if self.refuse_token and request.path.startswith("/api/v1/accounts/verify_credentials"):
+            return web.json_response({"error": self.REASON}, status=400)
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host",)}
+        async with self._session.request(
+            request.method,
+            self.target + request.path_qs,
+            headers=headers,
+            data=await request.read(),
+        ) as upstream:
+            response = web.StreamResponse(status=upstream.status)
+            for name in ("Content-Type", "Link", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+                if name in upstream.headers:
+                    response.headers[name] = upstream.headers[name]
+            await response.prepare(request)
+            async for chunk in upstream.content.iter_any():
+                await response.write(chunk)
+            return response
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._session is not None:
+            await self._session.close()
+
+
+@pytest.fixture
+async def takahe(mastodon_server: MockMastodon) -> AsyncIterator[TakaheLike]:
+    server = TakaheLike(mastodon_server.base_url)
+    await server.start()
+    yield server
+    await server.close()
+
+
 # -- a tiny DM conversation (a testimony told over several messages) -------------------------
 class StoryFlow:
     name = "recit"
@@ -387,6 +449,11 @@ class StoryFeature(Feature):
             return "Racontez en un ou plusieurs messages, puis !fin."
 
         router.register(Command("recit", "raconter", start, direct_only=True))
+
+        async def reserved(ctx: CommandContext) -> str:
+            return "Bonjour, organisatrice ou organisateur."
+
+        router.register(Command("reserve", "réservé", reserved, role=Role.ORGANISER))
 
 
 # -- Relais against the server ------------------------------------------------------------------
@@ -425,6 +492,7 @@ def start_relais(mastodon_server: MockMastodon, tmp_path: Path) -> StartRelais:
         poll_interval: float = 2.0,
         tuning: MastodonTuning = FAST,
         ready: bool = True,
+        organisers: Sequence[str] = (),
     ) -> AsyncIterator[Relais]:
         bot = await asyncio.to_thread(mastodon_server.new_account, "relais")
         config = parse_config(
@@ -436,6 +504,7 @@ def start_relais(mastodon_server: MockMastodon, tmp_path: Path) -> StartRelais:
                     "announcement_visibility": visibility,
                 },
                 "outbox": {"base_delay_seconds": 0.05, "max_delay_seconds": 1},
+                "organisers": {"mastodon": list(organisers)},
                 "groups": [
                     {
                         "name": "le-mans",

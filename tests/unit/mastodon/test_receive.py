@@ -29,6 +29,7 @@ def notification(
     kind: str = "mention",
     bot: bool = False,
     account_id: str = "2",
+    created_at: str = "2026-05-20T09:59:00.000Z",
 ) -> dict[str, Any]:
     account = {"id": account_id, "acct": acct, "username": acct.partition("@")[0], "bot": bot}
     return {
@@ -40,7 +41,7 @@ def notification(
             "visibility": visibility,
             "content": content,
             "account": account,
-            "created_at": "2026-05-20T09:59:00.000Z",
+            "created_at": created_at,
         },
     }
 
@@ -157,6 +158,24 @@ async def test_a_restart_resumes_from_the_stored_cursor(
     again = await started(api, store)
     await again.catch_up(router)
     assert [m.event_id for m in router.messages] == ["30"]
+
+
+async def test_mentions_missed_longer_ago_than_the_window_are_not_answered(
+    api: FakeApi, store: Store, inbox: Inbox
+) -> None:
+    """As on Matrix (command_window_minutes, 10 by default): a question found after a long
+    downtime is not answered hours later; a recent one is."""
+    first = await started(api, store)
+    inbox.items = [
+        notification(1, 10, created_at="2026-05-20T08:00:00.000Z"),  # 2 h before NOW
+        notification(2, 20, created_at="2026-05-20T09:49:00.000Z"),  # 11 min
+        notification(3, 30, created_at="2026-05-20T09:51:00.000Z"),  # 9 min
+    ]
+    router = Router()
+    await first.catch_up(router)
+    assert [m.event_id for m in router.messages] == ["30"]
+    assert first.stats.too_old == 2
+    assert await store.get_state(LAST_NOTIFICATION_KEY) == "3"  # not looked at again
 
 
 async def test_messages_carry_what_answering_needs(
