@@ -59,6 +59,32 @@ def build_parser(features: Sequence[Feature]) -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=cmd_demo)
 
+    init = sub.add_parser(
+        "init",
+        help="assistant de configuration : pose les questions et écrit config.yaml",
+        description=(
+            "Pose les questions une à une et écrit config.yaml et secrets.env (jamais par-dessus "
+            "un fichier existant). Chaque option répond à une question à l'avance ; avec "
+            "--sans-questions, toutes les réponses viennent des options, le mot de passe de "
+            "RELAIS_MATRIX_PASSWORD et le jeton Mastodon de RELAIS_MASTODON_ACCESS_TOKEN."
+        ),
+    )
+    init.add_argument("--dossier", type=Path, default=Path("."), help="où écrire les fichiers")
+    init.add_argument("--sans-questions", action="store_true", help="ne rien demander")
+    for flag, what in (
+        ("--serveur", "adresse du serveur Matrix"),
+        ("--compte", "identifiant Matrix du robot"),
+        ("--groupe", "nom du groupe"),
+        ("--salons", "salons du groupe (adresses ou numéros, séparés par des virgules)"),
+        ("--salon-orga", "salon des organisatrices et organisateurs, ou « aucun »"),
+        ("--organisateurs", "identifiants Matrix, séparés par des virgules"),
+        ("--fuseau", "fuseau horaire (défaut : Europe/Paris)"),
+        ("--mastodon", "adresse de l'instance Mastodon, ou « non »"),
+        ("--organisateurs-mastodon", "comptes Mastodon, séparés par des virgules"),
+    ):
+        init.add_argument(flag, help=what)
+    init.set_defaults(func=cmd_init)
+
     check = sub.add_parser("check-config", help="vérifier un fichier de configuration")
     check.add_argument("file", type=Path)
     check.set_defaults(func=cmd_check_config)
@@ -104,6 +130,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     setup_logging("WARNING", args.verbose)
     return asyncio.run(run_demo(args.dossier, args.features))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from bot.assistant.run import run_assistant
+
+    setup_logging("WARNING", args.verbose)
+    return run_assistant(
+        args, lambda path: load_config(path, sections=feature_sections(args.features))
+    )
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

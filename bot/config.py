@@ -23,6 +23,7 @@ from bot.configcheck import (
     mastodon_acct_problem,
     matrix_user_id_problem,
 )
+from bot.secretsfile import SecretsFileError, read_secrets, readable_by_others
 
 T = TypeVar("T")
 
@@ -254,6 +255,17 @@ def parse_config(
     reader = ConfigReader(data, environ=environ)
     reader.problems.extend(renaming_problems)
     relais = reader.section("relais")
+    secrets_file = relais.path("secrets_file", None, base=base_dir)
+    if secrets_file is not None:
+        try:
+            # Sections read from here on see the file's values; the environment wins.
+            reader.environ = {**read_secrets(secrets_file), **reader.environ}
+        except SecretsFileError as exc:
+            relais.problem("secrets_file", str(exc))
+        if readable_by_others(secrets_file):
+            notices.append(
+                f"{secrets_file} peut être lu par d'autres comptes : chmod 600 {secrets_file}"
+            )
     data_dir = relais.path("data_dir", default_data_dir(), base=base_dir)
     timezone = relais.timezone("timezone")
     log_level = relais.text("log_level", "INFO", choices=LOG_LEVELS)

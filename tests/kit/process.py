@@ -37,7 +37,7 @@ class BotProcess:
         self.data_dir = folder / "data"
         self.config_path = folder / "config.yaml"
         self.log_path = folder / "relais.log"
-        self.password = bot.password
+        self.password: str | None = bot.password
         config = {
             "relais": {"data_dir": str(self.data_dir), "log_level": "INFO"},
             "outbox": {"base_delay_seconds": 0.2, "max_delay_seconds": 2},
@@ -52,6 +52,20 @@ class BotProcess:
         self.config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         self._process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+
+    @classmethod
+    def from_config(cls, folder: Path) -> BotProcess:
+        """The bot run from a configuration written by someone else (`relais init`):
+        `folder/config.yaml`, its data in `folder/data`, secrets from its own file."""
+        bot = cls.__new__(cls)
+        bot.folder = folder
+        bot.data_dir = folder / "data"
+        bot.config_path = folder / "config.yaml"
+        bot.log_path = folder / "relais.log"
+        bot.password = None
+        bot._process = None
+        bot.starts = 0
+        return bot
 
     @property
     def database_files(self) -> list[Path]:
@@ -71,7 +85,11 @@ class BotProcess:
         )
 
     def _environ(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONIOENCODING": "utf-8", "RELAIS_MATRIX_PASSWORD": self.password}
+        environ = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        environ.pop("RELAIS_MATRIX_PASSWORD", None)
+        if self.password is not None:
+            environ["RELAIS_MATRIX_PASSWORD"] = self.password
+        return environ
 
     async def start(self, timeout: float = 60) -> None:
         self.starts += 1

@@ -1,0 +1,1 @@
+"""`relais init`: a French set-up assistant that writes a working configuration."""
