@@ -8,6 +8,7 @@ blocking: callers run these functions in a thread.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import requests
 from mastodon import Mastodon, MastodonError
@@ -42,7 +43,9 @@ def register(api_base_url: str) -> Registration:
             request_timeout=TIMEOUT,
         )
         client = _client(api_base_url, client_id, client_secret)
-        link = client.auth_request_url(redirect_uris=OUT_OF_BAND, scopes=SCOPES)
+        link = client.auth_request_url(
+            redirect_uris=OUT_OF_BAND, scopes=SCOPES, allow_http=_on_this_machine(api_base_url)
+        )
     except (MastodonError, requests.RequestException, ValueError):
         raise MastodonProblem(texts.MASTODON_NO_APP.format(url=api_base_url)) from None
     return Registration(api_base_url, str(client_id), str(client_secret), link)
@@ -52,13 +55,23 @@ def token_for(registration: Registration, code: str) -> tuple[str, str]:
     """The access token for an authorisation code, and the account it acts as (acct)."""
     client = _client(registration.api_base_url, registration.client_id, registration.client_secret)
     try:
-        token = client.log_in(code=code, redirect_uri=OUT_OF_BAND, scopes=SCOPES)
+        token = client.log_in(
+            code=code,
+            redirect_uri=OUT_OF_BAND,
+            scopes=SCOPES,
+            allow_http=_on_this_machine(registration.api_base_url),
+        )
         account = _client(
             registration.api_base_url, access_token=token
         ).account_verify_credentials()
     except (MastodonError, requests.RequestException, ValueError):
         raise MastodonProblem(texts.MASTODON_BAD_CODE) from None
     return str(token), str(account.get("acct") or account.get("username") or "")
+
+
+def _on_this_machine(api_base_url: str) -> bool:
+    """Plain http is accepted only for a server on this machine (a test or a demo)."""
+    return urlparse(api_base_url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 def _client(
