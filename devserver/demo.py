@@ -16,6 +16,7 @@ import secrets
 import signal
 import socket
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from bot.bootstrap import feature_sections
 from bot.config import parse_config
 from bot.feature import Feature
 from bot.transports.matrix.transport import create as create_matrix
-from devserver import texts
+from commands.agenda import AgendaFeature
+from commands.agenda.model import Event
+from devserver import demo_content, texts
 from devserver.synapse import LocalSynapse
 
 logger = logging.getLogger(__name__)
@@ -65,9 +68,11 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
         json.dump(state, handle, indent=2)
 
 
-async def _create_demo_room(synapse: LocalSynapse, token: str, bot_id: str) -> str:
+async def _create_demo_room(
+    synapse: LocalSynapse, token: str, bot_id: str, name: str = demo_content.MAIN_ROOM_NAME
+) -> str:
     body = {
-        "name": "Relais — démo",
+        "name": name,
         "topic": "Salon de démonstration : tapez !aide",
         "preset": "private_chat",
         "invite": [bot_id],
@@ -111,28 +116,31 @@ async def run_demo(base: Path, features: Sequence[Feature]) -> int:
         demo_id = await synapse.register(DEMO_LOCALPART, state["demo_password"])
         await synapse.exempt_from_ratelimit(bot_id)
         state["port"] = synapse.port
-        if "room_id" not in state:
+        if "room_id" not in state or "neighbours_room_id" not in state:
             token, _ = await synapse.login(demo_id, state["demo_password"])
-            state["room_id"] = await _create_demo_room(synapse, token, bot_id)
+            state.setdefault("room_id", await _create_demo_room(synapse, token, bot_id))
+            state["neighbours_room_id"] = await _create_demo_room(
+                synapse, token, bot_id, demo_content.NEIGHBOUR_ROOM_NAME
+            )
         _save_state(state_path, state)
         agenda_port = PREFERRED_AGENDA_PORT if _port_free(PREFERRED_AGENDA_PORT) else _any_port()
-        config = parse_config(
-            {
-                "relais": {"data_dir": str(base / "data")},
-                "organisers": {"matrix": [demo_id]},
-                "groups": [{"name": "demo", "rooms": [state["room_id"]]}],
-                "matrix": {
-                    "homeserver": synapse.url,
-                    "user_id": bot_id,
-                    "password": state["bot_password"],
-                },
-                # The public agenda page and ICS feed, for people without Matrix.
-                "agenda": {"http": {"enabled": True, "port": agenda_port}},
-            },
-            sections=feature_sections(features),
-            environ={},
+        rooms = {
+            demo_content.MAIN_GROUP: state["room_id"],
+            demo_content.NEIGHBOUR_GROUP: state["neighbours_room_id"],
+        }
+        data = demo_content.config(
+            base,
+            synapse.url,
+            bot_id=bot_id,
+            password=state["bot_password"],
+            demo_id=demo_id,
+            rooms=rooms,
         )
+        # The public agenda page and ICS feed, for people without Matrix.
+        data["agenda"] = {"http": {"enabled": True, "port": agenda_port}}
+        config = parse_config(data, sections=feature_sections(features), environ={})
         async with App(config, features) as app:
+            await _add_demo_events(app)
             transport = create_matrix(config, app.services)
             runner = asyncio.create_task(app.run_transports([transport]))
             await transport.wait_ready(120)
@@ -144,6 +152,10 @@ async def run_demo(base: Path, features: Sequence[Feature]) -> int:
                     bot=bot_id,
                     base=base,
                     agenda=f"http://127.0.0.1:{agenda_port}/agenda",
+                    room=demo_content.MAIN_ROOM_NAME,
+                    neighbours=demo_content.NEIGHBOUR_ROOM_NAME,
+                    key=base / demo_content.KEY_FILE,
+                    data=base / "data",
                 ),
                 flush=True,
             )
@@ -152,6 +164,28 @@ async def run_demo(base: Path, features: Sequence[Feature]) -> int:
         print(texts.STOPPING, flush=True)
         await synapse.stop()
     return 0
+
+
+async def _add_demo_events(app: App) -> None:
+    """A few coming events in the demo group, unless some are already coming."""
+    agenda = app.feature(AgendaFeature).service
+    now = app.services.now()
+    if await agenda.upcoming([demo_content.MAIN_GROUP], now, now + demo_content.LOOKAHEAD):
+        return
+    for item in demo_content.EVENTS:
+        start, end = demo_content.event_times(item, now)
+        await agenda.create(
+            Event(
+                id=0,
+                group=demo_content.MAIN_GROUP,
+                kind=item.kind,
+                title=item.title,
+                start=start.astimezone(UTC),
+                end=end.astimezone(UTC),
+                tz=demo_content.ZONE,
+                place=item.place,
+            )
+        )
 
 
 async def _until_stopped(runner: asyncio.Task[None]) -> None:

@@ -15,7 +15,9 @@ import aiohttp
 import pytest
 
 from devserver.synapse import UserCredentials
-from tests.kit.matrix import Person
+from tests.integration.test_features_matrix import MARKER, tell_a_story
+from tests.kit.cli import run_relais
+from tests.kit.matrix import Person, accept_invite, answer
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,12 +56,14 @@ async def test_demo_answers_in_element_format_and_stops_cleanly(tmp_path: Path) 
 
         person = await Person.login_at(url, UserCredentials(user, password), tmp_path / "me")
         try:
-            (room_id,) = person.client.rooms
+            rooms = {room.name: room_id for room_id, room in person.client.rooms.items()}
+            room_id, neighbours = rooms["Relais — démo"], rooms["Collectif voisin — démo"]
             event_id = await person.say(room_id, "!aide")
             answer = await person.reply_to(room_id, event_id, timeout=60)
             assert answer.decrypted
             html = answer.source["content"]["formatted_body"]
             assert "<li>!ping : vérifier que je réponds</li>" in html
+            await the_tour(person, room_id, neighbours, output, tmp_path)
         finally:
             await person.close()
     finally:
@@ -69,6 +73,31 @@ async def test_demo_answers_in_element_format_and_stops_cleanly(tmp_path: Path) 
     assert "Arrêt du robot" in rest
     pid_file = tmp_path / "demo" / "synapse" / "harness.pid"
     assert not pid_file.exists() or not _alive(int(pid_file.read_text() or 0))
+
+
+async def the_tour(
+    person: Person, room_id: str, neighbours: str, output: str, tmp_path: Path
+) -> None:
+    """What the printed tour suggests works: events, a testimony read back with the demo
+    key by the printed command, a call that reaches the neighbouring group's room."""
+    assert "Réunion du collectif" in await answer(person, room_id, "!agenda")
+
+    bot_id = re.search(r"Le robot (@\S+) y répond", output).group(1)  # type: ignore[union-attr]
+    assert await answer(person, room_id, "!temoigner") == "Je vous écris en privé."
+    dm = await accept_invite(person, bot_id)
+    await person.notices(dm, where=lambda e: "Témoigner, en confiance" in e.body)
+    await tell_a_story(person, dm)
+    export = re.search(r"\.venv/bin/relais (temoignages .+)", output).group(1)  # type: ignore[union-attr]
+    read = await asyncio.to_thread(run_relais, *export.split(), cwd=tmp_path)
+    assert read.returncode == 0, read.stderr
+    assert MARKER in read.stdout
+
+    call = "Rassemblement samedi 11h devant la CPAM"
+    preview = await answer(person, room_id, f"!appel --tags santé {call}")
+    assert "voisins" in preview, preview
+    assert "appel n° 1" in await answer(person, room_id, "oui")
+    (copy,) = await person.notices(neighbours, where=lambda e: e.body.startswith(call))
+    assert copy.decrypted
 
 
 def _alive(pid: int) -> bool:
