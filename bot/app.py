@@ -16,6 +16,7 @@ from bot.conversation import Conversations
 from bot.failure_notices import FailureNotices
 from bot.feature import Feature
 from bot.message import Message
+from bot.names import ChannelNames
 from bot.outbox import Outbox, Transport
 from bot.router import Router
 from bot.scheduler import Scheduler
@@ -80,7 +81,8 @@ class App:
         clock = lambda: self.now().timestamp()  # noqa: E731
         secret = InstanceSecret(store)
         outbox = Outbox(store, self.config.outbox, clock=clock, secret=secret)
-        outbox.on_failed(FailureNotices(self.config, outbox).on_failed)
+        names = ChannelNames()
+        outbox.on_failed(FailureNotices(self.config, outbox, names).on_failed)
         conversations = Conversations(
             store,
             expiry_minutes=self.config.conversation_expiry_minutes,
@@ -96,6 +98,7 @@ class App:
             scheduler=scheduler,
             content_dir=self.content_dir,
             now=self.now,
+            names=names,
         )
         router = Router(services)
         services.router = router

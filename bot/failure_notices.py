@@ -13,6 +13,7 @@ from bot.announce import organisers_channel
 from bot.config import Config
 from bot.french import quoted
 from bot.message import Outgoing, ReplyKind
+from bot.names import ChannelNames
 from bot.outbox import Outbox, OutgoingDraft, PermanentDeliveryError
 
 logger = logging.getLogger(__name__)
@@ -21,9 +22,10 @@ NOTICE_KEY_PREFIX = "not-delivered-"
 
 
 class FailureNotices:
-    def __init__(self, config: Config, outbox: Outbox) -> None:
+    def __init__(self, config: Config, outbox: Outbox, names: ChannelNames | None = None) -> None:
         self._config = config
         self._outbox = outbox
+        self._names = names or ChannelNames()
 
     async def on_failed(self, item: Outgoing, error: PermanentDeliveryError) -> None:
         if item.channel.is_direct or error.organisers_told or item.kind is ReplyKind.RETRACTION:
@@ -36,7 +38,7 @@ class FailureNotices:
         where = (
             texts.NOT_DELIVERED_WHERE_MASTODON
             if item.channel.transport == "mastodon"
-            else texts.NOT_DELIVERED_WHERE_ROOM.format(room=quoted(item.channel.id, 80))
+            else texts.NOT_DELIVERED_WHERE_ROOM.format(room=self._names.label(item.channel))
         )
         text = texts.NOT_DELIVERED.format(
             where=where, reason=error.reason, excerpt=quoted(item.text, 80)

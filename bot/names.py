@@ -7,9 +7,11 @@ rooms are never learnt (they are often a person's name).
 
 from __future__ import annotations
 
+from bot.french import escape_markdown
 from bot.message import Channel, Reach
 
 CONSOLE_ROOM_PREFIX = "salon:"
+MAX_NAME_CHARS = 80  # room names are chosen by anyone in the room: kept short and inert
 PRIVATE_LABEL = "message privé"
 
 
@@ -18,7 +20,7 @@ class ChannelNames:
         self._names: dict[str, str] = {}
 
     def learn(self, channel_key: str, name: str) -> None:
-        name = " ".join(name.split())
+        name = " ".join(name.split())[:MAX_NAME_CHARS]
         if name:
             self._names[channel_key] = name
 
@@ -29,7 +31,7 @@ class ChannelNames:
             return PRIVATE_LABEL
         known = self._names.get(channel.key)
         if known is not None:
-            return f"« {known} »"
+            return f"« {escape_markdown(known)} »"
         if channel.id.startswith(CONSOLE_ROOM_PREFIX):
             return "#" + channel.id.removeprefix(CONSOLE_ROOM_PREFIX)
         return channel.id

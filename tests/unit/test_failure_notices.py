@@ -8,6 +8,7 @@ from bot.config import parse_config
 from bot.core_schema import CORE_MIGRATIONS
 from bot.failure_notices import FailureNotices
 from bot.message import Channel, Outgoing, ReplyKind
+from bot.names import ChannelNames
 from bot.outbox import Outbox, PermanentDeliveryError
 from bot.store import Store
 
@@ -39,7 +40,9 @@ async def notices_after(tmp_path: Path, failed: Outgoing, error: PermanentDelive
     store = Store(tmp_path / "db.sqlite3")
     await store.open({"core": CORE_MIGRATIONS})
     outbox = Outbox(store, CONFIG.outbox)
-    await FailureNotices(CONFIG, outbox).on_failed(failed, error)
+    names = ChannelNames()
+    names.learn("console:salon:general", "Salle « commune » [du] Mans")
+    await FailureNotices(CONFIG, outbox, names).on_failed(failed, error)
     rows = await store.fetchall("SELECT channel_id, text, key FROM outbox ORDER BY id")
     await store.close()
     return [tuple(r) for r in rows]
@@ -56,6 +59,8 @@ async def test_the_group_organisers_hear_of_a_given_up_announcement(tmp_path: Pa
     assert channel == "salon:orga" and key == "not-delivered-agenda-1-sarthe"
     assert "refusé par le serveur (M_FORBIDDEN)" in text
     assert "Rassemblement samedi \\[lien\\]" in text  # the excerpt is quoted, inert
+    # Named as people know it, and inert: anyone in a room can choose its name.
+    assert "dans le salon « Salle « commune » \\[du\\] Mans »" in text
 
 
 async def test_private_messages_and_already_told_failures_are_not_reported(
