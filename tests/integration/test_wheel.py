@@ -56,3 +56,9 @@ def test_a_wheel_installed_outside_the_repository(tmp_path: Path) -> None:
     checked = run(relais, "check-config", "config.yaml", cwd=elsewhere)
     assert checked.returncode == 0, checked.stderr
     assert "Configuration valide" in checked.stdout
+
+    # The assistant is there too: without questions and without answers, it names the
+    # first flag it needs and writes nothing.
+    init = run(relais, "init", "--sans-questions", "--dossier", "nouveau", cwd=elsewhere)
+    assert init.returncode == 1 and "--serveur" in init.stderr, init.stderr
+    assert not (elsewhere / "nouveau" / "config.yaml").exists()
