@@ -21,6 +21,7 @@ from bot.router import Router
 from bot.scheduler import Scheduler
 from bot.sealing import InstanceSecret
 from bot.store import Store
+from bot.web import WebHost
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class App:
             scheduler=scheduler,
             content_dir=self.content_dir,
             now=self.now,
+            web=self._web_host(),
         )
         router = Router(services)
         services.router = router
@@ -105,6 +107,7 @@ class App:
                 feature.setup(services, router)
             scheduler.every("core:housekeeping", HOUSEKEEPING_SECONDS, self.housekeeping)
             await scheduler.start()
+            await services.web.start()
             outbox.start()
         except BaseException:
             await self.stop()  # a half-started app must not keep the store or threads open
@@ -112,6 +115,13 @@ class App:
         logger.info(
             "started with %d feature(s), %d command(s)", len(self.features), len(router.commands())
         )
+
+    def _web_host(self) -> WebHost:
+        web = self.config.web
+        host = WebHost(None if web is None else web.public_url)
+        if web is not None:
+            host.listen(web.bind, web.port)
+        return host
 
     async def housekeeping(self) -> None:
         services = self.services
@@ -157,6 +167,7 @@ class App:
             return
         services = self._services
         services.scheduler.shutdown()
+        await services.web.stop()
         for feature in self.features:
             try:
                 await feature.stop()
