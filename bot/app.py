@@ -131,6 +131,11 @@ class App:
         events = await services.store.execute(
             "DELETE FROM handled_events WHERE handled_at < ?", (cutoff,)
         )
+        # The e-mail journal only matters while its outbox row may be retried.
+        await services.store.execute(
+            "DELETE FROM email_sends WHERE updated_at < ?",
+            (self.now().timestamp() - FINISHED_OUTBOX_KEEP_SECONDS * 2,),
+        )
         logger.info(
             "housekeeping: %d conversation(s), %d outbox row(s), %d event id(s) purged",
             expired,
