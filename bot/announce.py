@@ -6,7 +6,6 @@ from bot.config import Config, GroupConfig
 from bot.message import FOLLOWERS_ID, Channel
 
 MASTODON_ANNOUNCE_ID = FOLLOWERS_ID
-CONSOLE_ROOM_PREFIX = "salon:"
 
 
 def room_channel(room: str, group: str | None) -> Channel:
@@ -22,13 +21,6 @@ def group_targets(config: Config, group: GroupConfig, *, mastodon: bool = True) 
     if mastodon and config.mastodon is not None and group.mastodon.enabled:
         targets.append(Channel("mastodon", MASTODON_ANNOUNCE_ID, is_direct=False, group=group.name))
     return targets
-
-
-def room_label(channel: Channel) -> str:
-    """A room as people know it: "#général" for a console room, else its address."""
-    if channel.id.startswith(CONSOLE_ROOM_PREFIX):
-        return "#" + channel.id.removeprefix(CONSOLE_ROOM_PREFIX)
-    return channel.id
 
 
 def organisers_channel(group: GroupConfig) -> Channel | None:

@@ -8,6 +8,7 @@ verb (`args.features`); features' own verbs use this module, never `bot.cli`.
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,17 @@ from bot.core_schema import CORE_MIGRATIONS
 from bot.feature import Feature
 from bot.store import Migration, Store
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+def _content_dir() -> Path:
+    """The rights content: the package relais_content (the repository's content/ folder,
+    shipped in the wheel; an editable install maps it to the checkout, still editable)."""
+    try:
+        return Path(str(importlib.resources.files("relais_content")))
+    except ModuleNotFoundError:  # running from a checkout that was never installed
+        return Path(__file__).resolve().parent.parent / "content"
+
+
+CONTENT_DIR = _content_dir()
 
 
 def feature_sections(features: Sequence[Feature]) -> list[ConfigSection]:

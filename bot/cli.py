@@ -24,6 +24,9 @@ from bot.transports.console.transport import ConsoleTransport
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+# On SIGTERM, how long the outbox may keep delivering before the process exits (systemd
+# waits TimeoutStopSec=30 s before killing it: well inside).
+STOP_GRACE_SECONDS = 10.0
 
 
 def _features() -> list[Feature]:
@@ -174,6 +177,16 @@ async def _run_service(config: Config, features: Sequence[Feature]) -> int:
         runner = asyncio.create_task(app.run_transports(transports))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done and not runner.done():
+            # SIGTERM (systemd's stop) or Ctrl-C: let what is under way leave while the
+            # transports still run; what cannot leave in time stays for the next start.
+            started = loop.time()
+            drained = await app.services.outbox.drain(STOP_GRACE_SECONDS)
+            logger.info(
+                "stopping: outbox %s in %.1f s",
+                "empty" if drained else "kept for the next start",
+                loop.time() - started,
+            )
         for task in (runner, stopper):
             task.cancel()
         await asyncio.gather(runner, stopper, return_exceptions=True)

@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.conversation import Conversations
 from bot.digest import Digest
 from bot.message import InboundEvent, Message
+from bot.names import ChannelNames
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.store import Store
@@ -48,6 +49,8 @@ class Services:
     content_dir: Path
     now: Callable[[], datetime] = utc_now
     router: Router | None = None
+    # What people call rooms (transports teach it; features name rooms with it).
+    names: ChannelNames = field(default_factory=ChannelNames)
     # Structured event types a feature wants to receive (e.g. "org.relais.call"), with the
     # coroutine that handles them. Transports look here; they never import features.
     event_handlers: dict[str, EventSubscription] = field(default_factory=dict)

@@ -47,6 +47,8 @@ class ConversationFlow(Protocol):
     """A feature's multi-turn exchange. Steps are plain strings the flow interprets."""
 
     name: str
+    # What people call it, for "… est laissé de côté" ("l'ajout d'un rendez-vous").
+    label: str
     # Words after the command prefix that the flow takes as input ("fin" for "!fin").
     controls: frozenset[str]
 
@@ -72,6 +74,8 @@ class Conversations:
         self._expiry_seconds = expiry_minutes * 60
         self._clock = clock
         self._flows: dict[str, ConversationFlow] = {}
+        # Conversations replaced while handling the current message (read by the router).
+        self._replaced: dict[str, ConversationState] = {}
         self._secret = secret or InstanceSecret(store)
 
     def register(self, flow: ConversationFlow) -> None:
@@ -142,10 +146,25 @@ class Conversations:
         step: str,
         data: dict[str, Any] | None = None,
         expiry_minutes: int | None = None,
+        *,
+        continuing: bool = False,
     ) -> None:
+        """Start a conversation. One already going on is replaced, and the router tells the
+        person so (`take_replaced`), unless the caller says it continues it."""
         if flow not in self._flows:
             raise KeyError(f"unknown conversation flow {flow!r}")
+        if not continuing:
+            existing = await self.get(message)
+            if existing is not None:
+                owner, _ = await self._owner_and_box(message)
+                self._replaced[owner] = existing
         await self.save(message, ConversationState(flow, step, data or {}), expiry_minutes)
+
+    async def take_replaced(self, message: Message) -> ConversationFlow | None:
+        """The flow of a conversation that a command just replaced (once), if any."""
+        owner, _ = await self._owner_and_box(message)
+        state = self._replaced.pop(owner, None)
+        return None if state is None else self._flows.get(state.flow)
 
     async def end(self, message: Message) -> None:
         owner, _ = await self._owner_and_box(message)

@@ -8,11 +8,20 @@ from __future__ import annotations
 import difflib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import replace
 
 from bot import texts
+from bot.command import (
+    DEFAULT_ARGUMENT_CHARS,
+    Arg,
+    Command,
+    CommandError,
+    Declared,
+    HandlerResult,
+    UsageError,
+    parse_args,
+)
 from bot.config import FloodConfig
 from bot.context import CommandContext, Services
 from bot.conversation import ConversationState
@@ -24,106 +33,28 @@ from bot.outbox import OutgoingDraft
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "DEFAULT_ARGUMENT_CHARS",
+    "MAX_MESSAGE_CHARS",
+    "Arg",
+    "Command",
+    "CommandError",
+    "Declared",
+    "HandlerResult",
+    "Router",
+    "UsageError",
+    "parse_args",
+]
+
 # Every input is bounded (README, "Ce que le robot lit"): a longer message is refused with
 # a kind word, a command's arguments have their own limit, and a "command name" longer
 # than any real one is not looked up.
 MAX_MESSAGE_CHARS = 10_000
-DEFAULT_ARGUMENT_CHARS = 500
 MAX_COMMAND_WORD_CHARS = 32
 # Free text inside a conversation (a testimony told in many messages) has its own,
 # larger budget than commands: several times the command flood limit.
 CONVERSATION_BUDGET_FACTOR = 6
-
-HandlerResult = Reply | str | Sequence[Reply | str] | None
-Handler = Callable[[CommandContext], Awaitable[HandlerResult]]
-
-
-class CommandError(Exception):
-    """Raised by handlers: the French message is shown to the person as it is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class UsageError(CommandError):
-    """Wrong arguments: the router adds the command's declared syntax."""
-
-
-@dataclass(frozen=True)
-class Arg:
-    name: str  # French, shown in the syntax: "question", "CODE"
-    required: bool = True
-    rest: bool = False  # takes the rest of the line, spaces included
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    summary: str  # one French line for !aide
-    handler: Handler | None = None
-    args: tuple[Arg, ...] = ()
-    aliases: tuple[str, ...] = ()
-    role: Role = Role.MEMBER
-    details: str = ""  # longer French help for !aide COMMANDE
-    examples: tuple[str, ...] = ()
-    subcommands: tuple[Command, ...] = ()
-    direct_only: bool = False
-    max_chars: int = DEFAULT_ARGUMENT_CHARS  # the arguments, all together
-
-    def names(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
-
-    def syntax(self) -> str:
-        parts = []
-        for arg in self.args:
-            label = f"<{arg.name}>" if arg.required else f"[{arg.name}]"
-            parts.append(label + ("…" if arg.rest and not arg.required else ""))
-        return " ".join(parts)
-
-    def examples_for(self, prefix: str) -> tuple[str, ...]:
-        """The examples as a person types them (`{prefix}` is the configured prefix)."""
-        return tuple(example.replace("{prefix}", prefix) for example in self.examples)
-
-    def details_for(self, prefix: str) -> str:
-        return self.details.replace("{prefix}", prefix)
-
-    def usage(self, prefix: str = "!", parent: Command | None = None) -> str:
-        head = f"{prefix}{parent.name} {self.name}" if parent else f"{prefix}{self.name}"
-        syntax = self.syntax()
-        return f"{head} {syntax}".strip()
-
-    def find_subcommand(self, word: str) -> Command | None:
-        wanted = normalize(word)
-        for sub in self.subcommands:
-            if wanted in (normalize(n) for n in sub.names()):
-                return sub
-        return None
-
-
-class Declared(Protocol):
-    def commands(self) -> list[Command]: ...
-
-
-def parse_args(command: Command, raw: str) -> dict[str, str]:
-    """Split `raw` per the declared arguments; raise UsageError naming what is wrong."""
-    values: dict[str, str] = {}
-    rest = raw.strip()
-    for index, arg in enumerate(command.args):
-        if not rest:
-            if arg.required:
-                raise UsageError(texts.MISSING_ARGUMENT.format(name=arg.name))
-            continue
-        if arg.rest or (index == len(command.args) - 1 and arg.rest):
-            values[arg.name] = rest
-            rest = ""
-            break
-        word, _, rest = rest.partition(" ")
-        values[arg.name] = word
-        rest = rest.strip()
-    if rest:
-        raise UsageError(texts.TOO_MANY_ARGUMENTS)
-    return values
+CANCEL_WORDS = frozenset({"annuler", "stop", "arreter"})
 
 
 class Router:
@@ -238,6 +169,8 @@ class Router:
                 handled = await self._conversation_control(message, state, word, raw)
                 if handled is not None:
                     return handled
+            elif word in CANCEL_WORDS and word not in self._by_name:
+                return [texts.NOTHING_TO_CANCEL]
             return await self._run_command(message, word, raw)
         if state is not None:
             return await self._conversation_input(message, state, text)
@@ -288,6 +221,9 @@ class Router:
             _log_failure(f"command {name}", exc)
             return [texts.APOLOGY]
         logger.info("command %s ok in %.1f ms", name, (time.monotonic() - started) * 1000)
+        replaced = await self._services.conversations.take_replaced(message)
+        if replaced is not None:
+            return [texts.conversation_left(replaced.label), *_as_list(result)]
         return _as_list(result)
 
     def _visible_commands(self, sender: Sender) -> list[Command]:
@@ -306,7 +242,7 @@ class Router:
         flow = conversations.flow(state.flow)
         if flow is None:
             return None
-        if word in ("annuler", "stop", "arreter"):
+        if word in CANCEL_WORDS:
             await conversations.end(message)
             try:
                 return [await flow.on_cancel(self._services, state)]

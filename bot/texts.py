@@ -97,3 +97,10 @@ UNEXPECTED_CLI_ERROR = (
     "Relais s'est arrêté sur une erreur inattendue ({kind}). Rien d'autre n'a été fait. "
     "Relancez avec -v pour les détails techniques, et signalez-la si elle revient."
 )
+
+
+def conversation_left(label: str) -> str:
+    return f"(Ce qui était en cours, {label}, est laissé de côté : on passe à cette commande.)"
+
+
+NOTHING_TO_CANCEL = "Rien à annuler : aucune conversation n'est en cours avec moi."

@@ -73,6 +73,7 @@ def prepare_add(
                 now=now,
                 offsets=service.offsets(event),
                 targets=service.targets(event),
+                names=service.names,
             ),
             "",
             texts.CONFIRM_QUESTION,

@@ -135,7 +135,7 @@ async def _ask_change(
             raise CommandError(texts.ADD_TOO_LONG.format(max=MAX_PLACE))
         data["place"] = value
         head, shown = texts.PLACE_HEAD.format(id=event.id), value
-    targets = render.targets_label(service.targets(event))
+    targets = render.targets_label(service.targets(event), service.names)
     await ctx.services.conversations.start(ctx.message, FLOW, STEP_CHANGE, data)
     return "\n".join(
         [

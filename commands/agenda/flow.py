@@ -49,6 +49,7 @@ def times_from_data(data: dict[str, Any]) -> Times:
 
 class AgendaFlow:
     name = FLOW
+    label = "la question sur l'agenda"
     controls: frozenset[str] = frozenset()
 
     def __init__(self, service: AgendaService) -> None:

@@ -80,6 +80,7 @@ async def show(service: AgendaService, ctx: CommandContext) -> str:
         now=service.now(),
         offsets=service.offsets(event),
         targets=service.targets(event),
+        names=service.names,
         source_label=source_label(event),
     )
 
@@ -124,7 +125,7 @@ async def cancel(service: AgendaService, ctx: CommandContext) -> str:
     if event.cancelled:
         raise CommandError(texts.CANCEL_ALREADY)
     tz = service.tz(event.group)
-    targets = render.targets_label(service.targets(event))
+    targets = render.targets_label(service.targets(event), service.names)
     data: dict[str, object] = {"id": event.id, "sequence": event.sequence, "date": None}
     if not rest:
         question = texts.CANCEL_QUESTION.format(

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.announce import room_label
 from bot.dates.describe import describe, fmt_clock, fmt_day
-from bot.message import Channel, Reach
+from bot.message import Channel
+from bot.names import ChannelNames
 from commands.agenda import texts
 from commands.agenda.model import Event, Occurrence
 from commands.agenda.offsets import Offset
@@ -56,18 +56,11 @@ def list_line(occurrence: Occurrence, tz: ZoneInfo, *, show_group: bool = False)
     return f"{line} ({suffix})"
 
 
-def target_label(channel: Channel) -> str:
-    if channel.reach is Reach.FOLLOWERS:
-        return channel.capabilities.service
-    if channel.reach is Reach.PERSON:
-        return texts.TARGET_DM
-    return room_label(channel)
-
-
-def targets_label(targets: Sequence[Channel]) -> str:
+def targets_label(targets: Sequence[Channel], names: ChannelNames) -> str:
+    """Where an event is announced, as people know the rooms (their names, not ids)."""
     if not targets:
         return texts.NO_TARGETS
-    return ", ".join(target_label(t) for t in targets)
+    return ", ".join(names.label(t) for t in targets)
 
 
 def offsets_label(offsets: Sequence[Offset]) -> str:
@@ -118,6 +111,7 @@ def details(
     now: datetime,
     offsets: Sequence[Offset],
     targets: Sequence[Channel],
+    names: ChannelNames,
     source_label: str | None,
 ) -> str:
     lines = [f"**n°{event.id} : {event.title}**"]
@@ -140,7 +134,7 @@ def details(
                 break
         lines.append(f"{texts.LABEL_NEXT} : {'; '.join(upcoming) or texts.NO_MORE_DATES}")
     lines.append(f"{texts.LABEL_REMINDERS} : {offsets_label(offsets)}")
-    lines.append(f"{texts.LABEL_TARGETS} : {targets_label(targets)}")
+    lines.append(f"{texts.LABEL_TARGETS} : {targets_label(targets, names)}")
     lines.append(f"{texts.LABEL_GROUP} : {event.group}")
     if source_label:
         lines.append(f"{texts.LABEL_SOURCE} : {source_label}")
@@ -193,6 +187,7 @@ def summary(
     now: datetime,
     offsets: Sequence[Offset],
     targets: Sequence[Channel],
+    names: ChannelNames,
 ) -> str:
     """What the bot understood, before an organiser says oui."""
     lines = [
@@ -205,7 +200,7 @@ def summary(
     lines += [
         f"{texts.LABEL_KIND} : {texts.KIND_LABELS.get(event.kind, event.kind)}",
         f"{texts.LABEL_GROUP} : {event.group}",
-        f"{texts.LABEL_TARGETS} : {targets_label(targets)}",
+        f"{texts.LABEL_TARGETS} : {targets_label(targets, names)}",
         f"{texts.LABEL_REMINDERS} : {reminders_preview(event, offsets, now, tz)}",
     ]
     return "\n".join(lines)

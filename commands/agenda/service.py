@@ -18,6 +18,7 @@ from bot.context import Services
 from bot.dates.parse import When
 from bot.digest import DigestItem, DigestQuery, ItemKind
 from bot.message import Channel, ReplyKind
+from bot.names import ChannelNames
 from bot.outbox import Outbox, OutgoingDraft
 from bot.scheduler import Scheduler
 from bot.store import Store
@@ -70,8 +71,10 @@ class AgendaService:
         *,
         now: Callable[[], datetime],
         scheduler: Scheduler | None = None,
+        names: ChannelNames | None = None,
     ) -> None:
         self.config = config
+        self.names = names or ChannelNames()
         self.agenda = agenda
         self.outbox = outbox
         self.now = now
@@ -88,6 +91,7 @@ class AgendaService:
             services.outbox,
             now=services.now,
             scheduler=services.scheduler,
+            names=services.names,
         )
 
     @property

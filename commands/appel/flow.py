@@ -12,6 +12,7 @@ from commands.appel.service import AppelService
 
 class AppelFlow:
     name = launch.FLOW
+    label = "l'appel que vous prépariez"
     controls: frozenset[str] = frozenset()
 
     def __init__(self, service: AppelService, prefix: str) -> None:

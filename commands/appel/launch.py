@@ -14,7 +14,7 @@ from bot.conversation import Turn
 from bot.french import numbered, parse_choice, quoted
 from bot.message import Channel, Message
 from bot.router import CommandError
-from commands.appel import render, texts
+from commands.appel import matching, render, texts
 from commands.appel.model import Call, new_uid, parse_utc, utc_text
 from commands.appel.options import LaunchOptions, OptionError, default_expiry, parse_options
 from commands.appel.service import AppelService
@@ -105,8 +105,14 @@ async def prepare(
     }
     call = _call(data, service)
     if service.plan(call, local=options.local).empty:
+        tried = ", ".join(call.tags) or texts.NO_TAG
+        others = matching.received_tags(
+            service.config, service.appel, exclude=group.name if group else None
+        )
+        if not others:
+            raise CommandError(texts.NOWHERE_AT_ALL.format(tags=tried))
         raise CommandError(
-            texts.NOWHERE.format(p=p, tags=", ".join(call.tags) or "aucune étiquette")
+            texts.NOWHERE.format(p=p, tags=tried, received=", ".join(others[:6]), example=others[0])
         )
     return data
 

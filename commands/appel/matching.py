@@ -84,6 +84,18 @@ def receivers(
     return out
 
 
+def received_tags(config: Config, appel: AppelConfig, *, exclude: str | None = None) -> list[str]:
+    """The tags some group (other than `exclude`) receives calls for, in configuration order."""
+    seen: dict[str, str] = {}
+    for group in config.groups:
+        if group.name == exclude:
+            continue
+        rule = appel.rule(group.name)
+        for tag in group.tags if rule.tags is None else rule.tags:
+            seen.setdefault(normalize(tag), tag)
+    return list(seen.values())
+
+
 def has_been_here(call: Call, instance: str) -> bool:
     """Loop prevention: a call never comes back to an instance it came from or went through."""
     wanted = normalize(instance)

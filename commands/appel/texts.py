@@ -57,8 +57,15 @@ PREVIEW_QUESTION = "On l'envoie ? Répondez **oui** pour l'envoyer, ou **non** p
 CONFIRM_HELP = "Répondez **oui** pour envoyer l'appel, ou **non** pour annuler."
 NOWHERE = (
     "Aucun groupe ne reçoit un appel avec ces étiquettes ({tags}), et ce Relais n'est relié "
-    "à aucun autre. Essayez d'autres étiquettes, par exemple : {p}appel --tags santé TEXTE"
+    "à aucun autre. Les étiquettes que des groupes reçoivent : {received}. Par exemple : "
+    "{p}appel --tags {example} TEXTE"
 )
+NOWHERE_AT_ALL = (
+    "Aucun autre groupe ne reçoit d'appels ({tags}), et ce Relais n'est relié à aucun autre : "
+    "un appel n'irait nulle part. Les organisatrices et organisateurs peuvent donner des "
+    "étiquettes aux groupes (groups[].tags dans la configuration)."
+)
+NO_TAG = "aucune étiquette"
 CHOOSE_GROUP = "Cet appel vient de quel groupe ? Répondez par un numéro :"
 CHOOSE_GROUP_HELP = "Répondez par le numéro du groupe dans la liste, ou {p}annuler pour arrêter."
 DUPLICATE = (

@@ -114,6 +114,8 @@ class DroitCommands(CommandSet):
             state = await services.conversations.get(message)
             if state is None or state.flow == FLOW:
                 step, data = next_step(answer)
-                await services.conversations.start(message, FLOW, step, data, CHOICE_MINUTES)
+                await services.conversations.start(
+                    message, FLOW, step, data, CHOICE_MINUTES, continuing=state is not None
+                )
         prefix = services.config.command_prefix
         return answers.for_channel(self.base, answer, message.channel, prefix)

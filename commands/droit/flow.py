@@ -22,6 +22,7 @@ class ChoiceFlow:
     """After a numbered list: the next message picks an item by number or name."""
 
     name = FLOW
+    label = "le choix d'une fiche"
     controls: frozenset[str] = frozenset()
 
     def __init__(self, base: KnowledgeBase) -> None:

@@ -50,8 +50,12 @@ class Input:
 Step = Callable[[Input], Awaitable[Turn]]
 
 
+CORRECT_WORDS = frozenset({"corriger", "correction", "modifier", "changer", "retoucher"})
+
+
 class TestimonyFlow:
     name = FLOW
+    label = "votre témoignage en cours"
     controls = frozenset({"fin", "passer"})
 
     def __init__(self, config: TemoignagesConfig, prefix: str) -> None:
@@ -65,6 +69,7 @@ class TestimonyFlow:
             "mois": self._mois,
             "consent": self._consent,
             "confirm": self._confirm,
+            "correct": self._correct,
         }
 
     # -- texts ----------------------------------------------------------------------------
@@ -204,20 +209,34 @@ class TestimonyFlow:
             return Turn([texts.NOTHING_KEPT.format(p=self.prefix)])
         if choice == 0:
             return await self._finish(given, CONSENT_READ, None, "consent")
-        story = service.Draft.from_data(given.data).story
-        preview = texts.PREVIEW.format(texte=scrub(story), limites=LIMITS_FR)
+        return await self._preview(given, given.data)
+
+    async def _preview(self, given: Input, data: dict[str, Any]) -> Turn:
+        """The anonymised version (of the story, or of the person's corrected version)."""
+        preview = texts.PREVIEW.format(texte=scrub(_to_publish(data)), limites=LIMITS_FR)
         await service.send_private(given.services, given.message, preview, "apercu")
-        return Turn([texts.CONFIRM_ASK], "confirm")
+        return Turn([texts.CONFIRM_ASK], "confirm", data)
 
     async def _confirm(self, given: Input) -> Turn:
+        if not given.control and normalize(given.text) in CORRECT_WORDS:
+            return Turn([texts.CORRECT_ASK.format(max=self.config.max_length)], "correct")
         answer = None if given.control else parse_yes_no(given.text)
         if answer is None:
             return Turn([texts.CONFIRM_AGAIN], "confirm")
         if not answer:
             reply = texts.CONFIRM_NO.format(menu=self._consent_menu(), p=self.prefix)
             return Turn([reply], "consent")
-        story = service.Draft.from_data(given.data).story
-        return await self._finish(given, CONSENT_PUBLISH, scrub(story), "confirm")
+        return await self._finish(given, CONSENT_PUBLISH, scrub(_to_publish(given.data)), "confirm")
+
+    async def _correct(self, given: Input) -> Turn:
+        """The person sends the version to publish, corrected by hand; the whole story is
+        still kept for the readers. It is anonymised again and shown for a new yes or no."""
+        text = given.text.strip()
+        if given.control or not text:
+            return Turn([texts.CORRECT_ASK.format(max=self.config.max_length)], "correct")
+        if len(text) > self.config.max_length:
+            return Turn([texts.CORRECT_TOO_LONG.format(max=self.config.max_length)], "correct")
+        return await self._preview(given, {**given.data, "corrected": text})
 
     async def _finish(self, given: Input, consent: str, anonymised: str | None, step: str) -> Turn:
         if not self.config.enabled:
@@ -236,3 +255,9 @@ class TestimonyFlow:
         await service.send_private(given.services, given.message, receipt, "recu")
         await service.notify_organisers(given.services, draft.theme)
         return Turn([])
+
+
+def _to_publish(data: dict[str, Any]) -> str:
+    """What would be published: the corrected version if the person sent one, else the story."""
+    corrected = data.get("corrected")
+    return str(corrected) if corrected else service.Draft.from_data(data).story

@@ -144,9 +144,19 @@ PREVIEW = (
 )
 CONFIRM_ASK = (
     "Est-ce que cette version peut être publiée ? Répondez oui ou non.\n"
-    "(Si vous répondez non, rien ne sera publié.)"
+    "(Si vous répondez non, rien ne sera publié.) Un détail permet de vous reconnaître ? "
+    "Répondez « corriger » et envoyez-moi la version à publier."
 )
-CONFIRM_AGAIN = "Répondez oui (la version anonymisée peut être publiée) ou non."
+CONFIRM_AGAIN = (
+    "Répondez oui (la version anonymisée peut être publiée), non, ou « corriger » pour "
+    "envoyer vous-même la version à publier."
+)
+CORRECT_ASK = (
+    "Envoyez-moi, en un seul message, la version à publier : copiez la version ci-dessus "
+    "et enlevez ce qui permet de vous reconnaître ({max} caractères au plus). Votre récit "
+    "complet reste gardé pour les personnes qui lisent ; seule cette version serait publiée."
+)
+CORRECT_TOO_LONG = "C'est trop long : {max} caractères au plus. Raccourcissez, puis renvoyez-la."
 CONFIRM_NO = (
     "D'accord, cette version ne sera pas publiée. Que voulez-vous faire ? "
     "Répondez par un numéro.\n{menu}\n\n"
@@ -185,7 +195,8 @@ HELP_CONSENT = (
 )
 HELP_CONFIRM = (
     "Lisez la version anonymisée ci-dessus. Répondez oui si elle peut être publiée, "
-    "non sinon (rien ne sera publié)."
+    "non sinon (rien ne sera publié), ou « corriger » pour envoyer vous-même la version "
+    "à publier."
 )
 
 # -- receipt code commands -----------------------------------------------------------------

@@ -65,8 +65,10 @@ def html_tags(html: str) -> set[str]:
     return {tag.lower() for tag in re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", html)}
 
 
-async def group_room(creator: Person, bot_user: UserCredentials, *others: str) -> str:
-    return await creator.create_room([bot_user.user_id, *others], encrypted=True)
+async def group_room(
+    creator: Person, bot_user: UserCredentials, *others: str, name: str | None = None
+) -> str:
+    return await creator.create_room([bot_user.user_id, *others], encrypted=True, name=name)
 
 
 async def start_group_bot(
@@ -153,7 +155,7 @@ async def test_agenda_reminder_arrives_once_and_cancellation_is_announced(
 ) -> None:
     bot_user = await new_user("relais")
     alice = await login(synapse, new_user, tmp_path, people, "alice")
-    room_id = await group_room(alice, bot_user)
+    room_id = await group_room(alice, bot_user, name="Collectif des Sablons")
     bot = await start_group_bot(synapse, bot_user, tmp_path, alice, room_id)
     try:
         await alice.wait_joined(room_id, bot_user.user_id)
@@ -174,6 +176,8 @@ async def test_agenda_reminder_arrives_once_and_cancellation_is_announced(
         )
         assert question.startswith("Voici ce que j'ai compris :")
         assert "Réunion test" in question and "Salle Guy Môquet" in question
+        # The room is named as its members know it, never by its address.
+        assert "« Collectif des Sablons »" in question and room_id not in question
         added = await answer(alice, room_id, "oui")
         found = re.search(r"rendez-vous n°(\d+)", added)
         assert added.startswith("C'est enregistré") and found is not None, added

@@ -179,8 +179,10 @@ class Person:
         encrypted: bool,
         direct: bool = False,
         power_levels: dict[str, int] | None = None,
+        name: str | None = None,
     ) -> str:
         response = await self.client.room_create(
+            name=name,
             is_direct=direct,
             invite=list(invite),
             preset=RoomPreset.trusted_private_chat if direct else RoomPreset.private_chat,

@@ -24,6 +24,7 @@ CHOICES = ["CAF", "France Travail", "Santé"]
 
 
 class SurveyFlow:
+    label = "le sondage"
     name = "sondage"
     controls = frozenset({"fin"})
 

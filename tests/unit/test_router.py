@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot import texts
 from bot.app import App
 from bot.context import CommandContext
 from bot.conversation import ConversationState, Turn
@@ -213,3 +214,19 @@ async def test_a_crash_mid_handling_leaves_nothing_half_done(app: App) -> None:
     assert await app.services.outbox.drain(5)
     assert transport.texts()[-1] == "noté"
     assert await app.services.store.get_state("noted") == "un"
+
+
+async def test_annuler_with_nothing_going_on_says_so(app: App) -> None:
+    assert await replies(app, "!annuler", direct=True) == [texts.NOTHING_TO_CANCEL]
+
+
+async def test_a_command_that_replaces_a_conversation_says_it(app: App) -> None:
+    """A pending agenda question left for another conversation is not dropped silently."""
+    organiser = {"sender": "@orga:example.org", "role": Role.ORGANISER, "direct": True}
+    asked = await replies(app, "!agenda ajouter samedi 15h | Réunion | Salle", **organiser)
+    assert "C'est bon ?" in asked[-1]
+    again = await replies(app, "!agenda ajouter dimanche 15h | Marche | Place", **organiser)
+    assert again[0] == texts.conversation_left("la question sur l'agenda")
+    # A command that does not start a conversation leaves the pending one alone.
+    assert "laissé de côté" not in " ".join(await replies(app, "!ping", **organiser))
+    assert "enregistré" in " ".join(await replies(app, "oui", **organiser))

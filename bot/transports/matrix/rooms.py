@@ -266,6 +266,22 @@ class RoomDirectory:
         except (OSError, aiohttp.ClientError) as exc:
             logger.warning("updating m.direct failed (%s)", exc.__class__.__name__)
 
+    def shared_room_names(self) -> dict[str, str]:
+        """Names of the non-private rooms the bot is in, by room id and configured alias.
+
+        Only a room's own name or canonical alias: nio's display name of an unnamed room
+        is made of its members' names, which must not end up in messages.
+        """
+        named: dict[str, str] = {}
+        for room_id, room in self._client.rooms.items():
+            name = room.name or room.canonical_alias
+            if name and not self.is_private(room_id):
+                named[room_id] = name
+        for alias, room_id in self.memberships.aliases.items():
+            if room_id in named:
+                named[alias] = named[room_id]
+        return named
+
     def join_configured_rooms(self) -> int:
         """Queue a join for each configured room the bot is not in yet; how many."""
         queued = 0

@@ -239,6 +239,8 @@ class MatrixTransport:
         if response.to_device_events:  # maybe the room keys we asked for
             for room_id, readable in self._undecryptable_now().readable_again():
                 await self._on_text(room_id, readable, handle)
+        for room, name in self._rooms.shared_room_names().items():  # never private rooms
+            self._services.names.learn(f"{NAME}:{room}", name)
 
     def _age_seconds(self, event: Any) -> float:
         return float(self._services.now().timestamp() - event.server_timestamp / 1000)

@@ -65,8 +65,8 @@ LIMITS_FR = (
     "Il ne voit pas tout : un prénom cité seul (« Karim m'a aidé »), un nom écrit sans "
     "majuscule, une rue sans numéro, une ville, un employeur, une date de naissance, "
     "une maladie, un numéro écrit en lettres ou un détail de votre histoire qui permet "
-    "de vous reconnaître restent visibles. Relisez votre témoignage et enlevez "
-    "vous-même ces détails avant de l'envoyer."
+    "de vous reconnaître restent visibles. Relisez la version ci-dessus : pour enlever "
+    "un détail, répondez « corriger »."
 )
 
 _Detector = Callable[[str], Iterable[Finding]]

@@ -358,6 +358,7 @@ async def forgetful(mastodon_server: MockMastodon) -> AsyncIterator[ForgetfulSer
 # -- a tiny DM conversation (a testimony told over several messages) -------------------------
 class StoryFlow:
     name = "recit"
+    label = "le récit"
     controls = frozenset({"fin"})
 
     async def on_input(

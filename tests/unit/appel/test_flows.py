@@ -75,6 +75,9 @@ async def test_call_that_would_reach_nobody_is_refused(start: Start) -> None:
         answer = await h.say("!appel --tags 13 Rassemblement", "lemans")
         assert answer.startswith("Aucun groupe ne reçoit un appel avec ces étiquettes (13)")
         assert h.sent()[-1].kind is ReplyKind.ANSWER
+        # The suggestion names tags other groups do receive, never the one just tried.
+        assert "Les étiquettes que des groupes reçoivent : 49, sante, 37, 44." in answer
+        assert answer.endswith("!appel --tags 49 TEXTE")
 
 
 async def test_from_a_direct_chat_asks_which_group(start: Start) -> None:

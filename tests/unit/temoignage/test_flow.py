@@ -74,6 +74,26 @@ async def test_publication_shows_the_anonymised_version_first(
     assert (item["departement"], item["administration"], item["mois"]) == ("", "", "")
 
 
+async def test_the_person_can_correct_the_version_to_publish(
+    harness: Harness, private_key: nacl.public.PrivateKey
+) -> None:
+    """A detail the scrubber cannot see (a first name alone): the person says « corriger »,
+    sends the version to publish, sees it anonymised again and accepts it; the readers
+    still get the whole story."""
+    story = "Aurélien, l'agent de la CAF de Sablé, a coupé mon RSA."
+    await harness.say_all("!temoigner", "1", story, "fin", "passer", "passer", "passer")
+    preview = await harness.say("2")
+    assert "Aurélien" in preview[0] and "corriger" in preview[1]
+    asked = await harness.say("corriger")
+    assert asked[0].startswith("Envoyez-moi, en un seul message, la version à publier")
+    again = await harness.say("Un agent de la CAF a coupé mon RSA. Rappel : 06 12 34 56 78.")
+    assert "Aurélien" not in again[0] and "[téléphone]" in again[0]
+    assert find_code(await harness.say("oui"))
+    (item,) = await harness.opened(private_key)
+    assert item["texte"] == story
+    assert item["texte_anonymise"] == "Un agent de la CAF a coupé mon RSA. Rappel : [téléphone]."
+
+
 async def test_refusing_the_preview_goes_back_to_the_choice(
     harness: Harness, private_key: nacl.public.PrivateKey
 ) -> None:
