@@ -11,6 +11,7 @@ def all_features() -> list[Feature]:
     from commands.annonce import AnnonceFeature
     from commands.appel import AppelFeature
     from commands.droit import DroitFeature
+    from commands.lettre import LettreFeature
     from commands.temoignage import TemoignageFeature
 
     return [
@@ -20,4 +21,5 @@ def all_features() -> list[Feature]:
         TemoignageFeature(),
         AppelFeature(),
         AnnonceFeature(),
+        LettreFeature(),
     ]
