@@ -42,7 +42,7 @@ class LettreFeature(Feature):
             services.outbox,
             services.digest,
             now=services.now,
-            base_url=services.web.base_url,
+            base_url=lambda: services.web.public_url,
         )
         router.register_all(LettreCommands(self.engine))
         if settings.enabled:

@@ -130,3 +130,22 @@ async def test_voir_shows_the_coming_letter_and_edito_effacer(tmp_path: Path) ->
         assert "effacé" in await bot.say("!lettre edito effacer")
         assert "Un mot" not in await bot.say("!lettre voir")
         assert "Il manque : TEXTE ou effacer" in await bot.say("!lettre edito")
+
+
+async def test_autumn_dst_week_preview_and_letter_at_local_time(tmp_path: Path) -> None:
+    # Summer time ends on Sunday 25 October 2026 at 3:00: the preview that evening and
+    # the letter on Monday 26 go out at 18:00 and 9:00 on the wall clock.
+    clock = Clock(datetime(2026, 10, 21, 12, 0, tzinfo=PARIS))
+    async with running(make_config(tmp_path), clock) as bot:
+        clock.set(datetime(2026, 10, 25, 17, 59, tzinfo=PARIS))
+        assert await bot.tick() == []
+        clock.set(datetime(2026, 10, 25, 18, 0, tzinfo=PARIS))
+        assert [room for room, _ in await bot.tick()] == ["salon:orga"]
+        clock.set(datetime(2026, 10, 26, 8, 59, 59, tzinfo=PARIS))
+        assert await bot.tick() == []
+        clock.set(datetime(2026, 10, 26, 9, 0, tzinfo=PARIS))
+        (sent,) = await bot.tick()
+        assert sent[0] == "salon:general" and "Semaine du lundi 26 octobre 2026" in sent[1]
+        assert bot.engine.next_instant(clock()) == datetime(2026, 11, 1, 18, 0, tzinfo=PARIS)
+        stored = await bot.engine.repo.get("le-mans-2026-W44")
+        assert stored is not None and stored.issued == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
