@@ -29,11 +29,17 @@ def features() -> list[Any]:
     return [AideFeature(), AnnonceFeature()]
 
 
-def make_config(data_dir: Path, *, groups: list[dict[str, Any]] | None = None) -> Config:
+def make_config(
+    data_dir: Path,
+    *,
+    groups: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Config:
     data: dict[str, Any] = {
         "relais": {"data_dir": str(data_dir)},
         "flood": {"capacity": 1000, "refill_per_minute": 6000},
         "groups": GROUPS if groups is None else groups,
+        **(extra or {}),
     }
     return parse_config(data, sections=feature_sections(features()), environ={})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from tests.helpers import RecordingTransport, wait_until
 from tests.kit.clock import Clock
 from tests.unit.annonce.conftest import PARIS, make_config, running
 
@@ -184,3 +185,42 @@ async def test_recurring_change_asks_only_this_one_or_all(tmp_path: Path) -> Non
         clock.set(datetime(2026, 6, 15, 9, 0, tzinfo=PARIS))
         assert await bot.run() == []
         assert "Aucune annonce" in await bot.say("!annonces")
+
+
+async def test_the_real_scheduler_fires_the_sender_once(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    async with running(make_config(tmp_path), clock) as bot:
+        await bot.say("!annonce demain 9h | Par le planificateur")
+        await bot.say("oui")
+        assert bot.app.services.scheduler.job_ids("annonce:") == ["annonce:rearm", "annonce:send"]
+        clock.set(datetime(2026, 5, 21, 9, 0, tzinfo=PARIS))
+        await bot.service.sender.arm()  # the due instant is now: the job runs at once
+
+        async def delivered() -> bool:
+            assert await bot.app.services.outbox.drain(5)
+            return len(bot.transport.sent) >= 4  # preview, confirmation, two rooms
+
+        await wait_until(delivered)
+        texts = [i.text for i in bot.transport.sent[2:]]
+        assert texts == ["Par le planificateur", "Par le planificateur"]
+        assert "annonce:send" not in bot.app.services.scheduler.job_ids("annonce:")
+
+
+async def test_mastodon_followers_get_it_when_the_group_posts_there(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    config = make_config(
+        tmp_path,
+        extra={"mastodon": {"api_base_url": "https://mastodon.example", "access_token": "x"}},
+    )
+    async with running(config, clock) as bot:
+        mastodon = RecordingTransport("mastodon")
+        bot.app.add_transport(mastodon)
+        preview = await bot.say("!annonce demain 9h | " + "Un long texte. " * 60)
+        assert "Où : #general, #infos, Mastodon" in preview
+        await bot.say("oui")
+        clock.set(datetime(2026, 5, 21, 9, 0, tzinfo=PARIS))
+        await bot.run()
+        (post,) = mastodon.sent
+        assert post.channel.id == "announce" and post.channel.group == "le-mans"
+        assert post.kind == "announcement"  # the transport threads it within the limit
+        assert post.key == "annonce-1-20260521T070000Z-mastodon:announce"
