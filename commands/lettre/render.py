@@ -53,7 +53,7 @@ def markdown(letter: Letter) -> str:
     if not letter.days:
         lines.append(texts.NO_EVENTS)
     for day in letter.days:
-        lines += ["", f"_{fmt_day(day.day, year=False).capitalize()}_"]
+        lines += ["", f"**{fmt_day(day.day, year=False).capitalize()}**"]
         for item in day.events:
             line = f"- {_when(item, letter)} : **{e(item.title)}**"
             if item.place:

@@ -57,7 +57,7 @@ async def test_preview_the_day_before_then_one_letter_per_channel(tmp_path: Path
             "**La lettre de la semaine** — le-mans\nSemaine du lundi 25 mai 2026"
         )
         assert "Merci à toutes et tous pour samedi !" in text
-        assert text.index("_Mardi 26 mai_") < text.index("_Samedi 30 mai_")
+        assert text.index("**Mardi 26 mai**") < text.index("**Samedi 30 mai**")
         assert "- 18:30–20:30 : **Réunion publique**, Salle Guy Môquet" in text
         assert "- 10:00–12:00 : **Rassemblement devant la CAF**, Place de la République" in text
         assert "Trop loin" not in text
