@@ -128,7 +128,7 @@ class AnnonceCommands(CommandSet):
         conversations = ctx.services.conversations
         if not item.recurring:
             await conversations.start(ctx.message, FLOW, STEP_CONFIRM, data)
-            return f"{question}\n{texts.CONFIRM_HELP}" if "?" not in question else question
+            return f"{question}\n{texts.CONFIRM_CHANGE}"
         coming = self.service.next_date(item)
         if coming is None:
             raise CommandError(texts.NOTHING_AHEAD)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import Config
+from bot.config import Config, GroupConfig
 from bot.context import Services
 from bot.dates.describe import describe
 from bot.dates.parse import WhenError, parse_when
@@ -48,7 +48,7 @@ class AnnonceService:
         return self.services.now()
 
     # -- where it goes -------------------------------------------------------------------
-    def split_options(self, raw: str, prefix: str) -> tuple[tuple[str, ...] | None, str]:
+    def split_options(self, raw: str) -> tuple[tuple[str, ...] | None, str]:
         """("--groupe X --groupe Y rest") → (("x", "y"), "rest"); ("--tous …") → every group."""
         chosen: list[str] = []
         every = False
@@ -59,9 +59,7 @@ class AnnonceService:
                 continue
             name = found.group(2).strip().lower()
             if not name or self._group(name) is None:
-                raise CommandError(
-                    texts.UNKNOWN_GROUP.format(name=name, names=self._names(), prefix=prefix)
-                )
+                raise CommandError(texts.UNKNOWN_GROUP.format(name=name, names=self._names()))
             chosen.append(name)
             raw = raw[found.end() :]
         if every:
@@ -118,7 +116,7 @@ class AnnonceService:
         return Schedule(start, when.rrule, tz.key)
 
     def draft(self, message: Message, raw: str, prefix: str) -> Announcement:
-        chosen, rest = self.split_options(raw, prefix)
+        chosen, rest = self.split_options(raw)
         when_typed, sep, text = rest.partition("|")
         text = text.strip()
         if not sep or not when_typed.strip() or not text:
@@ -218,7 +216,7 @@ class AnnonceService:
         old = item.change_of(occurrence) or Change(occurrence)
         return replace(old, **fields)
 
-    def _group(self, name: str) -> Any:
+    def _group(self, name: str) -> GroupConfig | None:
         return next((g for g in self.config.groups if g.name == name), None)
 
     def _names(self) -> str:

@@ -72,7 +72,8 @@ SCOPE_HELP = "Répondez 1 (seulement celle-ci), 2 (toutes), ou « non »."
 ONE_NEEDS_SINGLE = (
     "Pour une seule date, donnez une date sans répétition, par exemple « mardi 10h »."
 )
-CANCEL_PREVIEW = "Annuler l'annonce n° {id} ({when}) ? Répondez « oui » ou « non »."
+CANCEL_PREVIEW = "Annuler l'annonce n° {id} ({when}) ?"
+CONFIRM_CHANGE = "Répondez « oui » pour confirmer, ou « non »."
 EDITED = "C'est changé. Voir : {prefix}annonce voir {id}"
 CANCELLED = "L'annonce n° {id} est annulée."
 CANCELLED_ONE = "La date du {when} est annulée ; les autres restent."
@@ -85,6 +86,4 @@ NOTHING_AHEAD = "Cette annonce n'a plus de date à venir."
 
 # What members read
 LATE = "_(annonce en retard : prévue le {when})_"
-EVERY_ROOM = "les salons du groupe {group}"
-MASTODON = "Mastodon"
 HERE = "ici"

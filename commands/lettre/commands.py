@@ -59,6 +59,9 @@ class LettreCommands(CommandSet):
         now = self.engine.now()
         week = await self.engine.upcoming_week(group, now)
         letter = await self.engine.compose(group, week, now)
+        stored = await self.engine.repo.get(letter.id)
+        if stored is not None and stored.status == SKIPPED:
+            return texts.SHOW_SKIPPED.format(when=_when(letter.issued))
         return preview_text(letter, ctx.prefix)
 
     @lettre.subcommand(

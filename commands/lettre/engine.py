@@ -173,7 +173,9 @@ class LetterEngine:
                 letter.id, group.name, week.slug, PREVIEWED, now, issued=letter.issued
             ):
                 return False
-            if where is not None:
+            if where is None:
+                logger.warning("letter %s: no organisers' room for its preview", letter.id)
+            else:
                 text = preview_text(letter, self.config.command_prefix)
                 key = f"lettre-{letter.id}-apercu"
                 await self.outbox.enqueue(

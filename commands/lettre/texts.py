@@ -49,4 +49,5 @@ PREVIEW_HEAD = (
 CANCELLED = "D'accord : pas de lettre cette semaine (celle du {when})."
 ALREADY_SENT = "La lettre de cette semaine est déjà partie ({when})."
 ALREADY_CANCELLED = "La lettre de cette semaine est déjà annulée."
+SHOW_SKIPPED = "La prochaine lettre (celle du {when}) est annulée : elle ne partira pas."
 SENT_NOW = "C'est parti : la lettre est envoyée."

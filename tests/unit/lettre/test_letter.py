@@ -112,6 +112,7 @@ async def test_envoyer_sends_now_and_annuler_skips_the_next_one(tmp_path: Path) 
         answer = await bot.say("!lettre annuler")
         assert "pas de lettre cette semaine (celle du lundi 1er juin 2026 à 09:00)" in answer
         assert "déjà annulée" in await bot.say("!lettre annuler")
+        assert "(celle du lundi 1er juin 2026 à 09:00) est annulée" in await bot.say("!lettre voir")
         clock.set(datetime(2026, 5, 31, 18, 0, tzinfo=PARIS))
         assert await bot.tick() == []  # no preview of a skipped letter
         clock.set(datetime(2026, 6, 1, 9, 0, tzinfo=PARIS))
