@@ -136,6 +136,11 @@ class AnnonceSender:
         if dates and not targets:
             logger.warning("announcement %d: %d date(s) due but no target", item.id, len(dates))
         async with self._store.transaction() as db:
+            if not await self.repo.unchanged_in(db, item):
+                # Changed since it was read (an organiser's "oui"): that change set its
+                # next check to now, so the next run decides these dates afresh.
+                logger.info("announcement %d changed during a run; looked at again", item.id)
+                return
             drafts: list[OutgoingDraft] = []
             for occurrence in dates:
                 lateness = now - occurrence.due

@@ -162,6 +162,14 @@ class AnnonceRepo:
         )
         return bool(cursor.rowcount)
 
+    async def unchanged_in(self, db: aiosqlite.Connection, item: Announcement) -> bool:
+        cursor = await db.execute(
+            "SELECT sequence, status FROM annonce_items WHERE id = ?", (item.id,)
+        )
+        row = await cursor.fetchone()
+        await cursor.close()
+        return row is not None and int(row[0]) == item.sequence and row[1] == item.status
+
     async def set_progress_in(
         self,
         db: aiosqlite.Connection,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from commands.annonce.engine import RunReport
 from tests.helpers import RecordingTransport, wait_until
 from tests.kit.clock import Clock
 from tests.unit.annonce.conftest import PARIS, make_config, running
@@ -224,3 +225,19 @@ async def test_mastodon_followers_get_it_when_the_group_posts_there(tmp_path: Pa
         assert post.channel.id == "announce" and post.channel.group == "le-mans"
         assert post.kind == "announcement"  # the transport threads it within the limit
         assert post.key == "annonce-1-20260521T070000Z-mastodon:announce"
+
+
+async def test_a_change_during_a_run_is_never_overwritten(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    async with running(make_config(tmp_path), clock) as bot:
+        await bot.say("!annonce demain 9h | Ancien texte")
+        await bot.say("oui")
+        clock.set(datetime(2026, 5, 21, 9, 0, tzinfo=PARIS))
+        sender = bot.service.sender
+        ((item, checked),) = await sender.repo.due(clock())
+        # The run has read the announcement; an organiser's change lands before it writes.
+        await bot.service.change_text(item, "Nouveau texte", None)
+        report = RunReport()
+        await sender._run_one(item, checked, clock(), report)
+        assert report.sent == 0 and await sender.repo.sends(item.id) == []
+        assert [t for _, t in await bot.run()] == ["Nouveau texte", "Nouveau texte"]
