@@ -22,6 +22,7 @@ from bot.router import Router
 from bot.scheduler import Scheduler
 from bot.sealing import InstanceSecret
 from bot.store import Store
+from bot.web import WebHost
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class App:
             content_dir=self.content_dir,
             now=self.now,
             names=names,
+            web=self._web_host(),
         )
         router = Router(services)
         services.router = router
@@ -108,6 +110,7 @@ class App:
                 feature.setup(services, router)
             scheduler.every("core:housekeeping", HOUSEKEEPING_SECONDS, self.housekeeping)
             await scheduler.start()
+            await services.web.start()
             outbox.start()
         except BaseException:
             await self.stop()  # a half-started app must not keep the store or threads open
@@ -116,6 +119,13 @@ class App:
             "started with %d feature(s), %d command(s)", len(self.features), len(router.commands())
         )
 
+    def _web_host(self) -> WebHost:
+        web = self.config.web
+        host = WebHost(None if web is None else web.public_url)
+        if web is not None:
+            host.listen(web.bind, web.port)
+        return host
+
     async def housekeeping(self) -> None:
         services = self.services
         expired = await services.conversations.purge_expired()
@@ -123,6 +133,11 @@ class App:
         cutoff = self.now().timestamp() - HANDLED_EVENTS_KEEP_SECONDS
         events = await services.store.execute(
             "DELETE FROM handled_events WHERE handled_at < ?", (cutoff,)
+        )
+        # The e-mail journal only matters while its outbox row may be retried.
+        await services.store.execute(
+            "DELETE FROM email_sends WHERE updated_at < ?",
+            (self.now().timestamp() - FINISHED_OUTBOX_KEEP_SECONDS * 2,),
         )
         logger.info(
             "housekeeping: %d conversation(s), %d outbox row(s), %d event id(s) purged",
@@ -160,6 +175,7 @@ class App:
             return
         services = self._services
         services.scheduler.shutdown()
+        await services.web.stop()
         for feature in self.features:
             try:
                 await feature.stop()

@@ -145,7 +145,11 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     config = load_config(args.file, sections=feature_sections(args.features))
     transports = [
         name
-        for name, section in (("matrix", config.matrix), ("mastodon", config.mastodon))
+        for name, section in (
+            ("matrix", config.matrix),
+            ("mastodon", config.mastodon),
+            ("e-mail", config.email),
+        )
         if section
     ]
     for notice in config.notices:
@@ -204,6 +208,7 @@ async def _run_service(config: Config, features: Sequence[Feature]) -> int:
             loop.add_signal_handler(sig, stop.set)
     async with App(config, features) as app:
         transports: list[RunningTransport] = build_transports(config, app)
+        add_senders(config, app)
         runner = asyncio.create_task(app.run_transports(transports))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -245,6 +250,14 @@ def build_transports(config: Config, app: App) -> list[RunningTransport]:
             )
         )
     return transports
+
+
+def add_senders(config: Config, app: App) -> None:
+    """Transports that only send (e-mail): the outbox uses them, they have nothing to run."""
+    if config.email is not None:
+        from bot.transports.email.transport import EmailTransport
+
+        app.add_transport(EmailTransport(config.email, app.services.store))
 
 
 def _group_name(config: Config, transport: str, room: str) -> str | None:

@@ -23,6 +23,7 @@ from bot.configcheck import (
     mastodon_acct_problem,
     matrix_user_id_problem,
 )
+from bot.netconfig import EmailConfig, WebConfig, parse_email, parse_web
 from bot.secretsfile import SecretsFileError, read_secrets, readable_by_others
 
 T = TypeVar("T")
@@ -122,6 +123,8 @@ class Config:
     groups: tuple[GroupConfig, ...] = ()
     matrix: MatrixConfig | None = None
     mastodon: MastodonConfig | None = None
+    web: WebConfig | None = None
+    email: EmailConfig | None = None
     features: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
     notices: tuple[str, ...] = ()  # old key names that still work (check-config shows them)
@@ -304,6 +307,8 @@ def parse_config(
     groups = _parse_groups(reader, timezone)
     matrix = _parse_matrix(reader)
     mastodon = _parse_mastodon(reader)
+    web = parse_web(reader)
+    email = parse_email(reader, base_dir)
     features = {section.name: section.parse(reader.section(section.name)) for section in sections}
     reader.reject_unknown()
     config = Config(
@@ -318,6 +323,8 @@ def parse_config(
         groups=groups,
         matrix=matrix,
         mastodon=mastodon,
+        web=web,
+        email=email,
         features=features,
         source=source,
         notices=tuple(notices),

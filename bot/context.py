@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.conversation import Conversations
+from bot.digest import Digest
 from bot.message import InboundEvent, Message
 from bot.names import ChannelNames
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.store import Store
+from bot.web import WebHost
 
 if TYPE_CHECKING:
     from bot.router import Command, Router
@@ -52,6 +54,11 @@ class Services:
     # Structured event types a feature wants to receive (e.g. "org.relais.call"), with the
     # coroutine that handles them. Transports look here; they never import features.
     event_handlers: dict[str, EventSubscription] = field(default_factory=dict)
+    # What features tell each other without importing each other: "what's coming" sources
+    # (agenda, calls) for digests such as the weekly letter.
+    digest: Digest = field(default_factory=Digest)
+    # The public web server: features add routes in setup(); the engine starts it.
+    web: WebHost = field(default_factory=WebHost)
 
 
 @dataclass

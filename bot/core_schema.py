@@ -66,4 +66,19 @@ CORE_MIGRATIONS: tuple[Migration, ...] = (
             "UPDATE outbox SET notify = 'appel' WHERE key LIKE 'appel-%' AND status = 'pending'",
         ),
     ),
+    Migration(
+        4,
+        "e-mail: where each message stands with the SMTP server",
+        (
+            # One row per Message-ID: 'committing' just before the body goes out,
+            # 'accepted' once the server said 250 (see bot/transports/email/journal.py).
+            """CREATE TABLE email_sends (
+                message_id TEXT PRIMARY KEY,
+                state TEXT NOT NULL CHECK (state IN ('committing', 'accepted')),
+                response TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                updated_at REAL NOT NULL
+            )""",
+        ),
+    ),
 )

@@ -64,6 +64,7 @@ CAPABILITIES: dict[str, Capabilities] = {
     "matrix": Capabilities("Matrix", None, private_encrypted=True),
     "mastodon": Capabilities("Mastodon", 500, private_encrypted=False),
     "console": Capabilities("la console", None, private_encrypted=True),
+    "email": Capabilities("e-mail", None, private_encrypted=False),
 }
 UNKNOWN_CAPABILITIES = Capabilities("?", None, private_encrypted=False)
 FOLLOWERS_ID = "announce"  # the channel id of a public feed (posts to followers)

@@ -7,6 +7,7 @@ at start by the rebuilders features register (the store is the source of truth).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -58,7 +59,11 @@ class Scheduler:
         args: tuple[Any, ...] = (),
         misfire_grace_time: int | None = 3600,
     ) -> Job:
-        return self._scheduler.add_job(
+        # In a fresh context: APScheduler wakes up through call_soon, which copies the
+        # caller's context, and a job added from inside a store transaction (a command
+        # saving something due now) would otherwise run inside that transaction.
+        return contextvars.Context().run(
+            self._scheduler.add_job,
             func,
             trigger,
             args=args,

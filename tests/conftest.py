@@ -14,7 +14,7 @@ from commands import all_features
 from tests.helpers import RecordingTransport
 
 # The real Synapse servers (session fixtures), for the integration and fault suites.
-pytest_plugins = ("tests.kit.synapse", "tests.kit.store")
+pytest_plugins = ("tests.kit.synapse", "tests.kit.store", "tests.kit.smtp")
 
 
 @pytest.fixture

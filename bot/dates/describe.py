@@ -82,6 +82,21 @@ def _until_date(value: str, start: date | datetime) -> date:
     return moment.date()
 
 
+_RANKS = {"1": "premier", "2": "deuxième", "3": "troisième", "4": "quatrième", "-1": "dernier"}
+
+
+def _monthly_head(parts: dict[str, str]) -> str:
+    """ "le premier samedi du mois", "le 15 de chaque mois" ("" for other rules)."""
+    day = parts.get("BYMONTHDAY", "")
+    if day.isdigit():
+        return f"le {'1er' if day == '1' else day} de chaque mois"
+    byday = parts.get("BYDAY", "")
+    rank, code = byday[:-2], byday[-2:]
+    if rank in _RANKS and code in RRULE_DAYS:
+        return f"le {_RANKS[rank]} {WEEKDAY_NAMES[RRULE_DAYS.index(code)]} du mois"
+    return ""
+
+
 def _describe_rrule(
     start: date | datetime, end: date | datetime | None, all_day: bool, rrule: str
 ) -> str:
@@ -90,6 +105,8 @@ def _describe_rrule(
         head = "tous les jours"
     elif parts.get("FREQ") == "WEEKLY" and parts.get("BYDAY"):
         head = f"tous les {_weekday_plural(parts['BYDAY'].split(','))}"
+    elif parts.get("FREQ") == "MONTHLY" and _monthly_head(parts):
+        head = _monthly_head(parts)
     else:
         head = f"répété ({rrule})"
     if not all_day and isinstance(start, datetime):
@@ -310,8 +327,9 @@ def unclear_relative() -> WhenError:
 def unclear_interval() -> WhenError:
     return WhenError(
         WhenErrorKind.UNCLEAR,
-        "Je sais répéter un événement chaque jour ou chaque semaine, par exemple "
-        "« tous les mercredis 18h ». Pour un autre rythme, ajoutez les dates une par une.",
+        "Je sais répéter un événement chaque jour, chaque semaine ou chaque mois, par exemple "
+        "« tous les mercredis 18h » ou « le premier samedi du mois 10h ». Pour un autre "
+        "rythme, ajoutez les dates une par une.",
     )
 
 

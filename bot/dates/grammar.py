@@ -8,6 +8,7 @@ but a number we cannot place is an error: we never guess what it meant.
 from __future__ import annotations
 
 from bot.dates import describe as txt
+from bot.dates.monthly import read_monthly
 from bot.dates.phrases import (
     Clock,
     DayRange,
@@ -63,7 +64,8 @@ class _Parser:
         out: list[Phrase] = []
         while self.pos < len(self.toks):
             phrase = (
-                self.recur()
+                read_monthly(self)
+                or self.recur()
                 or self.since()
                 or self.until()
                 or self.day_range()

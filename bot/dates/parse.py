@@ -28,7 +28,8 @@ Choices (each one is tested in tests/unit/agenda/test_when.py):
 - "du 3 au 7 août" is an all-day span; "du 3 au 7 août de 10h à 18h" is the same hours
   every day (RRULE FREQ=DAILY;COUNT=5).
 - Recurrences: "tous les mercredis", "chaque mercredi", "les mercredis et samedis",
-  "tous les jours", with optional "à partir du …" and "jusqu'au …" (UTC UNTIL). Several
+  "tous les jours", with optional "à partir du …" and "jusqu'au …" (UTC UNTIL).
+  Monthly ones ("le premier samedi du mois", "le 15 de chaque mois"): see monthly.py. Several
   weekdays with the same hours give one BYDAY list. Different hours per weekday ("les
   mercredis de 14h à 21h et les samedis de 10h à 18h") are an error of kind
   SEVERAL_SLOTS whose message gives the two texts to add as two separate events: an
@@ -50,7 +51,8 @@ from bot.dates.build import build_recurrence, build_single
 from bot.dates.errors import WhenError, WhenErrorKind
 from bot.dates.grammar import parse_phrases
 from bot.dates.lexicon import normalize
-from bot.dates.phrases import Recur
+from bot.dates.monthly import build_monthly
+from bot.dates.phrases import Monthly, Recur
 from bot.dates.resolve import Context
 from bot.dates.tokens import tokenize
 
@@ -95,7 +97,9 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> When:
     ctx = Context(now.astimezone(tz), tz)
     phrases = parse_phrases(tokenize(normalize(text)))
     try:
-        if any(isinstance(p, Recur) for p in phrases):
+        if any(isinstance(p, Monthly) for p in phrases):
+            found = build_monthly(phrases, ctx)
+        elif any(isinstance(p, Recur) for p in phrases):
             found = build_recurrence(phrases, ctx)
         else:
             found = build_single(phrases, ctx)

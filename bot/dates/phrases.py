@@ -57,6 +57,18 @@ class Recur:
     weekdays: tuple[int, ...]  # empty: every day
 
 
+LAST = -1  # Monthly.nth for "le dernier … du mois"
+
+
+@dataclass(frozen=True)
+class Monthly:
+    """Every month: the `nth` `weekday` (nth LAST: the last one), or day `day`."""
+
+    nth: int = 0
+    weekday: int | None = None
+    day: int | None = None
+
+
 @dataclass(frozen=True)
 class Since:
     day: DayRef
@@ -72,4 +84,6 @@ class Sep:
     """A lone "et" between phrases: separates recurring slots."""
 
 
-Phrase = DayRef | Clock | TimeSpan | DayRange | Weekend | Period | Recur | Since | Until | Sep
+Phrase = (
+    DayRef | Clock | TimeSpan | DayRange | Weekend | Period | Recur | Monthly | Since | Until | Sep
+)

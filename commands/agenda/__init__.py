@@ -75,17 +75,9 @@ class AgendaFeature(Feature):
             services.scheduler.on_start("agenda-feeds", schedule_feeds)
         if agenda.http.enabled:
             web = AgendaWeb(service, agenda.http)
+            web.register(services.web)
             self.web = web
-
-            async def start_web(scheduler: Scheduler) -> None:
-                await web.start_logged()
-
-            services.scheduler.on_start("agenda-web", start_web)
-
-    async def stop(self) -> None:
-        web, self.web = self.web, None
-        if web is not None:
-            await web.stop()
+        services.digest.register(self.name, service.digest_items)
 
     def add_cli(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         from commands.agenda.cli import add_cli

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.context import Services
 from bot.dates.parse import When
+from bot.digest import DigestItem, DigestQuery, ItemKind
 from bot.message import Channel, ReplyKind
 from bot.names import ChannelNames
 from bot.outbox import Outbox, OutgoingDraft
 from bot.scheduler import Scheduler
 from bot.store import Store
-from commands.agenda import render
+from commands.agenda import render, texts
 from commands.agenda.config import AgendaConfig
 from commands.agenda.engine import ReminderEngine
 from commands.agenda.groups import event_targets, zone_of
@@ -119,6 +120,12 @@ class AgendaService:
         found.sort(key=lambda o: (o.start, o.event.id))
         return found
 
+    async def digest_items(self, query: DigestQuery) -> list[DigestItem]:
+        """The coming dates as the engine's neutral items (for the weekly letter)."""
+        groups = None if query.groups is None else list(query.groups)
+        found = await self.upcoming(groups, query.start, query.end)
+        return [digest_item(o) for o in found]
+
     # -- writing ---------------------------------------------------------------------
     async def create(self, event: Event) -> Event:
         now = floor_second(self.now())
@@ -208,6 +215,24 @@ class AgendaService:
         if drafts:
             await self.outbox.enqueue_many(drafts)
         return len(drafts)
+
+
+def digest_item(occurrence: Occurrence) -> DigestItem:
+    event = occurrence.event
+    link = next((u for u in (event.link, event.map_url) if u and u.startswith("https://")), None)
+    return DigestItem(
+        kind=ItemKind.EVENT,
+        title=occurrence.title,
+        start=occurrence.start,
+        end=occurrence.end,
+        all_day=occurrence.all_day,
+        place=occurrence.place,
+        link=link,
+        category=texts.KIND_LABELS.get(event.kind, event.kind),
+        text=occurrence.description,
+        ref=f"agenda-{event.id}-{occurrence.key}",
+        group=event.group,
+    )
 
 
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -4,8 +4,8 @@ Routes: /agenda.ics, /agenda.ics?groupe=G, /G/agenda.ics, /agenda, /agenda?group
 /G/agenda, and / (redirects to /agenda). Read-only, GET only, no cookies, no scripts
 (the Content-Security-Policy forbids them).
 
-The engine has no stop hook for features yet, so the server watches the scheduler and
-closes when the app stops (and when its event loop ends).
+The server itself is the engine's (bot/web.py): the agenda registers its routes there and
+asks for its address (`agenda.http`); the engine starts and stops it with the app.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bot.web import Handler, Listening, WebHost
 from commands.agenda import html_page, texts
 from commands.agenda.config import HttpConfig
 from commands.agenda.groups import Group, all_groups, find_group
@@ -39,55 +40,37 @@ class AgendaWeb:
     def __init__(self, service: AgendaService, http: HttpConfig) -> None:
         self._service = service
         self._http = http
-        self._runner: web.AppRunner | None = None
+        self._address: Listening | None = None
         # Last ICS body per calendar, with the agenda version it was built from.
         self._ics_cache: dict[str, tuple[tuple[object, ...], bytes]] = {}
-        self.port: int | None = None
+
+    def _routes(self) -> list[tuple[str, Handler]]:
+        return [
+            ("/", self._root),
+            ("/agenda.ics", self._calendar),
+            ("/agenda", self._page),
+            ("/{group}/agenda.ics", self._calendar),
+            ("/{group}/agenda", self._page),
+        ]
 
     def application(self) -> web.Application:
+        """The agenda's routes alone, as an aiohttp application (for tests)."""
         app = web.Application()
-        app.router.add_get("/", self._root)
-        app.router.add_get("/agenda.ics", self._calendar)
-        app.router.add_get("/agenda", self._page)
-        app.router.add_get("/{group}/agenda.ics", self._calendar)
-        app.router.add_get("/{group}/agenda", self._page)
+        for path, handler in self._routes():
+            app.router.add_get(path, handler)
         return app
 
     # -- lifecycle ---------------------------------------------------------------------
-    async def start(self, port: int | None = None) -> int:
-        runner = web.AppRunner(self.application(), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, self._http.bind, self._http.port if port is None else port)
-        try:
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        address = runner.addresses[0]
-        self.port = int(address[1])
-        logger.info("agenda web server on %s:%d", self._http.bind, self.port)
-        return self.port
+    def register(self, host: WebHost) -> None:
+        """The routes on the bot's web server, and the address the agenda asks for."""
+        for path, handler in self._routes():
+            host.add_get(path, handler)
+        self._address = host.listen(self._http.bind, self._http.port)
 
-    async def start_logged(self) -> bool:
-        """Start; a port already taken is logged, the rest of the bot runs on."""
-        try:
-            await self.start()
-            return True
-        except OSError as exc:
-            logger.error(
-                "agenda web server could not listen on %s:%d (%s)",
-                self._http.bind,
-                self._http.port,
-                type(exc).__name__,
-            )
-            return False
-
-    async def stop(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-            logger.info("agenda web server stopped")
+    @property
+    def port(self) -> int | None:
+        """The port the server listens on for the agenda (None: not listening)."""
+        return None if self._address is None else self._address.actual_port
 
     # -- routes ------------------------------------------------------------------------
     def _group(self, request: web.Request) -> tuple[list[Group], Group | None] | None:

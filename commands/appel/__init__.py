@@ -47,6 +47,7 @@ class AppelFeature(Feature):
             event_handler(service), rooms=appel.coordination_rooms
         )
         services.outbox.on_delivered(DELIVERY_TOPIC, service.retractions.on_delivered)
+        services.digest.register(self.name, service.digest_items)
 
         async def start(scheduler: Scheduler) -> None:
             await service.resume()

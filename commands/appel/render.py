@@ -65,6 +65,14 @@ def excerpt(text: str) -> str:
     return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
+def headline(text: str, limit: int = 90) -> str:
+    """The first line of a call, short: how a digest names it."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    return first[: limit - 1].rstrip() + "…"
+
+
 def preview(call: Call, plan: Plan, tz: ZoneInfo) -> str:
     lines = [texts.PREVIEW_HEAD, "", copy_text(call), ""]
     lines.append(

@@ -160,6 +160,30 @@ class CallRepo:
         )
         return [_call(r) for r in rows]
 
+    async def valid_for(self, groups: Sequence[str] | None, at: datetime) -> list[StoredCall]:
+        """Active calls still valid at `at` that these groups (None: any) launched or
+        published (posted at once, or accepted by their organisers)."""
+        published = (
+            "EXISTS (SELECT 1 FROM appel_groups g WHERE g.call_id = c.id"
+            " AND g.state IN ('direct', 'accepted')"
+        )
+        params: list[str] = [utc_text(at)]
+        if groups is None:
+            where = f"c.direction = 'sent' OR {published})"
+        else:
+            names = json.dumps(list(groups), ensure_ascii=False)
+            where = (
+                "(c.direction = 'sent' AND c.origin_group IN (SELECT value FROM json_each(?)))"
+                f" OR {published} AND g.group_name IN (SELECT value FROM json_each(?)))"
+            )
+            params += [names, names]
+        rows = await self.store.fetchall(
+            "SELECT c.* FROM appel_calls c WHERE c.status = 'active' AND c.text != ''"
+            f" AND c.expiry_utc > ? AND ({where}) ORDER BY c.expiry_utc, c.id",
+            params,
+        )
+        return [_call(r) for r in rows]
+
     async def groups(self, call_id: int) -> list[GroupDecision]:
         rows = await self.store.fetchall(
             "SELECT * FROM appel_groups WHERE call_id = ? ORDER BY rowid", (call_id,)

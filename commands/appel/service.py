@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.announce import group_targets, organisers_channel, room_channel
 from bot.config import Config, GroupConfig
 from bot.context import Services
+from bot.digest import DigestItem, DigestQuery, ItemKind
 from bot.message import Channel, ReplyKind
 from bot.outbox import OutgoingDraft
 from commands.appel import matching, render, texts
@@ -288,6 +289,24 @@ class AppelService:
         if row["last_error"]:
             return texts.STATE_RETRYING.format(reason=row["last_error"])
         return texts.STATE_QUEUED
+
+    async def digest_items(self, query: DigestQuery) -> list[DigestItem]:
+        """The calls still valid that the groups launched or published, as the engine's
+        neutral items (for the weekly letter)."""
+        found = await self.repo.valid_for(query.groups, query.start)
+        return [
+            DigestItem(
+                kind=ItemKind.CALL,
+                title=render.headline(stored.call.text),
+                link=stored.call.link if (stored.call.link or "").startswith("https://") else None,
+                category=render.origin_label(stored.call),
+                text=stored.call.text,
+                until=stored.call.expiry,
+                ref=f"appel-{stored.call.uid}",
+                group=stored.call.origin_group,
+            )
+            for stored in found
+        ]
 
     async def purge(self) -> int:
         return await self.repo.purge(self.now() - timedelta(days=self.appel.retention_days))

@@ -1,0 +1,93 @@
+"""The `letter:` configuration section (every key is commented in config.example.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from bot.config import Config
+from bot.configcheck import ConfigReader
+from bot.netconfig import email_address_problem
+
+SECTION = "letter"
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+CHANNELS = ("rooms", "mastodon", "email", "web")
+_TIME = r"([01]?[0-9]|2[0-3])[:h]([0-5][0-9])"
+
+
+@dataclass(frozen=True)
+class LetterConfig:
+    enabled: bool = False
+    weekday: int = 0  # Monday
+    at: time = time(9, 0)  # in the group's zone
+    days_ahead: int = 7
+    preview_days_before: int = 1
+    preview_at: time = time(18, 0)
+    channels: tuple[str, ...] = CHANNELS
+    # Groups that get a letter (empty: every group).
+    groups: tuple[str, ...] = ()
+    # A list address per group ("le-mans": "lettre@listes.exemple.org").
+    email_to: dict[str, str] = field(default_factory=dict)
+    list_unsubscribe: tuple[str, ...] = ()
+    title: str = "La lettre de la semaine"
+    # After a downtime, a letter still goes out this long after its time (else skipped).
+    late_grace_hours: int = 24
+
+    def wants(self, channel: str) -> bool:
+        return channel in self.channels
+
+
+def _clock(reader: ConfigReader, key: str, default: time) -> time:
+    raw = reader.text(
+        key,
+        f"{default.hour:02d}:{default.minute:02d}",
+        pattern=_TIME,
+        expected="une heure comme 09:00",
+    )
+    try:
+        hour, minute = str(raw).replace("h", ":").split(":")
+        return time(int(hour), int(minute))
+    except ValueError:
+        return default
+
+
+def parse(reader: ConfigReader) -> LetterConfig:
+    weekday = reader.text("weekday", "lundi", choices=WEEKDAYS)
+    email_section = reader.section("email_to")
+    email_to: dict[str, str] = {}
+    if isinstance(email_section.data, dict):
+        for name in list(email_section.data):
+            address = email_section.text(str(name))
+            problem = email_address_problem(str(address))
+            if problem:
+                email_section.problem(str(name), problem)
+            email_to[str(name)] = str(address)
+    config = LetterConfig(
+        enabled=reader.flag("enabled", False),
+        weekday=WEEKDAYS.index(weekday) if weekday in WEEKDAYS else 0,
+        at=_clock(reader, "time", time(9, 0)),
+        days_ahead=reader.integer("days_ahead", 7, minimum=1, maximum=31),
+        preview_days_before=reader.integer("preview_days_before", 1, minimum=0, maximum=6),
+        preview_at=_clock(reader, "preview_time", time(18, 0)),
+        channels=reader.str_list(
+            "channels",
+            CHANNELS,
+            item=lambda c: None if c in CHANNELS else "doit valoir " + ", ".join(CHANNELS),
+        ),
+        groups=tuple(g.lower() for g in reader.str_list("groups")),
+        email_to=email_to,
+        list_unsubscribe=reader.str_list("list_unsubscribe"),
+        title=reader.text("title", "La lettre de la semaine"),
+        late_grace_hours=reader.integer("late_grace_hours", 24, minimum=0, maximum=6 * 24),
+    )
+    reader.reject_unknown()
+    return config
+
+
+def group_problems(config: Config, letter: LetterConfig) -> list[str]:
+    names = {group.name for group in config.groups}
+    wanted = list(letter.groups) + list(letter.email_to)
+    problems = [f"letter: groupe « {name} » inconnu" for name in wanted if name not in names]
+    if letter.email_to and config.email is None and letter.wants("email"):
+        problems.append("letter.email_to: il faut aussi une section « email » (le serveur SMTP)")
+    return problems
