@@ -29,6 +29,7 @@ class Letter:
     editorial: str = ""
     page_url: str | None = None  # the archive page, when the web server is public
     zone: ZoneInfo = field(default=ZoneInfo("Europe/Paris"))
+    several: bool = False  # several groups' items: each event says its group
 
     @property
     def empty(self) -> bool:
@@ -50,10 +51,15 @@ def compose(
     items: list[DigestItem],
     editorial: str,
     page_url: str | None = None,
+    several: bool = False,
 ) -> Letter:
     by_day: dict[date, list[DigestItem]] = {}
     calls: list[DigestItem] = []
+    seen: set[str] = set()
     for item in items:
+        if item.ref and item.ref in seen:
+            continue  # one call seen by several groups
+        seen.add(item.ref)
         if item.kind is ItemKind.EVENT and item.start is not None:
             by_day.setdefault(item.start.astimezone(zone).date(), []).append(item)
         elif item.kind is ItemKind.CALL:
@@ -73,4 +79,5 @@ def compose(
         editorial=editorial.strip(),
         page_url=page_url,
         zone=zone,
+        several=several,
     )

@@ -12,7 +12,22 @@ from bot.netconfig import email_address_problem
 SECTION = "letter"
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 CHANNELS = ("rooms", "mastodon", "email", "web")
+# Who gets a letter: one per group, one for the whole Relais, or both.
+SCOPES = ("groups", "relais", "both")
+_NAME = r"[a-z0-9][a-z0-9-]*"
 _TIME = r"([01]?[0-9]|2[0-3])[:h]([0-5][0-9])"
+
+
+@dataclass(frozen=True)
+class RelaisLetterConfig:
+    """The letter for the whole Relais: every letter group's events and calls together."""
+
+    name: str = "relais"  # its id is "relais-2026-W22"; not a group's name
+    label: str = "tous les groupes"  # shown after the title
+    rooms: tuple[str, ...] = ()  # empty: every letter group's rooms
+    organisers_room: str | None = None  # its preview and `!lettre` there
+    mastodon: bool = True
+    timezone: str | None = None  # None: the Relais' zone
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,16 @@ class LetterConfig:
     title: str = "La lettre de la semaine"
     # After a downtime, a letter still goes out this long after its time (else skipped).
     late_grace_hours: int = 24
+    scope: str = "groups"
+    relais: RelaisLetterConfig = RelaisLetterConfig()
+
+    @property
+    def per_group(self) -> bool:
+        return self.scope in ("groups", "both")
+
+    @property
+    def whole(self) -> bool:
+        return self.scope in ("relais", "both")
 
     def wants(self, channel: str) -> bool:
         return channel in self.channels
@@ -49,6 +74,24 @@ def _clock(reader: ConfigReader, key: str, default: time) -> time:
         return time(int(hour), int(minute))
     except ValueError:
         return default
+
+
+def _relais(reader: ConfigReader) -> RelaisLetterConfig:
+    section = reader.section("relais")
+    if section.data is None:
+        return RelaisLetterConfig()
+    organisers = section.text("organisers_room", None)
+    zone = section.timezone("timezone", "") if section.has("timezone") else None
+    config = RelaisLetterConfig(
+        name=str(section.text("name", "relais", pattern=_NAME, expected="un nom comme « relais »")),
+        label=str(section.text("label", "tous les groupes")),
+        rooms=section.str_list("rooms"),
+        organisers_room=None if organisers is None else str(organisers),
+        mastodon=bool(section.flag("mastodon", True)),
+        timezone=zone or None,
+    )
+    section.reject_unknown()
+    return config
 
 
 def parse(reader: ConfigReader) -> LetterConfig:
@@ -79,6 +122,8 @@ def parse(reader: ConfigReader) -> LetterConfig:
         list_unsubscribe=reader.str_list("list_unsubscribe"),
         title=reader.text("title", "La lettre de la semaine"),
         late_grace_hours=reader.integer("late_grace_hours", 24, minimum=0, maximum=6 * 24),
+        scope=str(reader.text("scope", "groups", choices=SCOPES)),
+        relais=_relais(reader),
     )
     reader.reject_unknown()
     return config
@@ -86,8 +131,20 @@ def parse(reader: ConfigReader) -> LetterConfig:
 
 def group_problems(config: Config, letter: LetterConfig) -> list[str]:
     names = {group.name for group in config.groups}
-    wanted = list(letter.groups) + list(letter.email_to)
-    problems = [f"letter: groupe « {name} » inconnu" for name in wanted if name not in names]
+    known = names | ({letter.relais.name} if letter.whole else set())
+    problems = [
+        f"letter.groups: groupe « {name} » inconnu" for name in letter.groups if name not in names
+    ]
+    problems += [
+        f"letter.email_to.{name}: groupe « {name} » inconnu"
+        for name in letter.email_to
+        if name not in known
+    ]
+    if letter.whole and letter.relais.name in names:
+        problems.append(
+            f"letter.relais.name: « {letter.relais.name} » est déjà le nom d'un groupe ;"
+            " choisissez un autre nom"
+        )
     if letter.email_to and config.email is None and letter.wants("email"):
         problems.append("letter.email_to: il faut aussi une section « email » (le serveur SMTP)")
     return problems

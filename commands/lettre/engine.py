@@ -33,6 +33,7 @@ from commands.lettre.compose import Letter, compose
 from commands.lettre.config import LetterConfig
 from commands.lettre.model import Week
 from commands.lettre.repo import PREVIEWED, SENT, SKIPPED, LetterRepo, Stored
+from commands.lettre.scope import letter_groups, recipients, whole_relais
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +69,17 @@ class LetterEngine:
         self.now = now
         self.base_url = base_url
         self.repo = LetterRepo(store)
+        self.whole = whole_relais(config, settings)
+        self._groups = recipients(config, settings)
         self._scheduler: Scheduler | None = None
 
     # -- groups and weeks -----------------------------------------------------------------
     def groups(self) -> list[GroupConfig]:
-        wanted = self.settings.groups
-        return [g for g in self.config.groups if not wanted or g.name in wanted]
+        """Every letter's group; the whole Relais' letter is the last one."""
+        return list(self._groups)
+
+    def is_whole(self, group: GroupConfig) -> bool:
+        return self.whole is not None and group.name == self.whole.name
 
     def find(self, name: str) -> GroupConfig | None:
         return next((g for g in self.groups() if g.name == name), None)
@@ -103,10 +109,15 @@ class LetterEngine:
         zone = self.zone(group)
         start, end = model.window(week, self.settings, zone)
         start = min(start, now)
-        items = await self.digest.collect(DigestQuery((group.name,), start, end))
+        whole = self.is_whole(group)
+        members = tuple(g.name for g in letter_groups(self.config, self.settings))
+        items = await self.digest.collect(
+            DigestQuery(members if whole else (group.name,), start, end)
+        )
         return compose(
             letter_id=model.letter_id(group.name, week),
-            group=group.name,
+            group=self.settings.relais.label if whole else group.name,
+            several=whole,
             title=self.settings.title,
             week_slug=week.slug,
             issued=self.send_at(group, week),
@@ -118,7 +129,10 @@ class LetterEngine:
 
     def targets(self, group: GroupConfig) -> list[Channel]:
         found = []
-        for target in group_targets(self.config, group):
+        # One account for every group: with a Relais letter there, it is the one posted.
+        whole_posts = self.whole is not None and self.whole.mastodon.enabled
+        mastodon = self.is_whole(group) or not whole_posts
+        for target in group_targets(self.config, group, mastodon=mastodon):
             kind = "mastodon" if target.reach is Reach.FOLLOWERS else "rooms"
             if self.settings.wants(kind):
                 found.append(target)
@@ -249,5 +263,6 @@ class LetterEngine:
 
 def preview_text(letter: Letter, prefix: str) -> str:
     when = f"{fmt_day(letter.issued.date())} à {fmt_clock(letter.issued)}"
-    head = texts.PREVIEW_HEAD.format(when=when, group=letter.group, prefix=prefix)
+    who = letter.group if letter.several else texts.PREVIEW_WHO_GROUP.format(group=letter.group)
+    head = texts.PREVIEW_HEAD.format(when=when, who=who, prefix=prefix)
     return f"{head}\n\n{render.markdown(letter)}"

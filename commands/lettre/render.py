@@ -23,6 +23,11 @@ def _when(item: DigestItem, letter: Letter) -> str:
     return fmt_clock(start)
 
 
+def _group(item: DigestItem, letter: Letter) -> str:
+    """In a letter of several groups, whose event it is: " (le-mans)"."""
+    return f" ({item.group})" if letter.several and item.group else ""
+
+
 def _day(moment: datetime) -> str:
     return fmt_day(moment.date() if isinstance(moment, datetime) else moment, year=False)
 
@@ -58,7 +63,7 @@ def markdown(letter: Letter) -> str:
             line = f"- {_when(item, letter)} : **{e(item.title)}**"
             if item.place:
                 line += f", {e(item.place)}"
-            lines.append(line)
+            lines.append(line + e(_group(item, letter)))
     if letter.calls:
         lines += ["", f"**{texts.CALLS}**"]
         for item in letter.calls:
@@ -85,7 +90,7 @@ def plain(letter: Letter) -> str:
             line = f"- {_when(item, letter)} : {item.title}"
             if item.place:
                 line += f", {item.place}"
-            lines.append(line)
+            lines.append(line + _group(item, letter))
     if letter.calls:
         lines += ["", texts.CALLS.upper()]
         for item in letter.calls:
@@ -120,6 +125,7 @@ def html_body(letter: Letter) -> str:
             if item.link:
                 title = f'<a href="{h(item.link)}">{title}</a>'
             place = f", {h(item.place)}" if item.place else ""
+            place += h(_group(item, letter))
             out.append(f"<li>{h(_when(item, letter))} : <strong>{title}</strong>{place}</li>")
         out.append("</ul>")
     if letter.calls:

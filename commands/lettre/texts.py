@@ -42,10 +42,11 @@ EDITO_SET = "C'est noté : ce mot paraîtra dans la lettre du {day}. Voir : {pre
 EDITO_CLEARED = "Le mot de l'équipe est effacé."
 EDITO_TOO_LONG = "Le mot est trop long ({length} caractères, {max} au plus). Raccourcissez-le."
 PREVIEW_HEAD = (
-    "**Aperçu de la lettre qui partira le {when}** (groupe {group}).\n"
+    "**Aperçu de la lettre qui partira le {when}** ({who}).\n"
     "{prefix}lettre edito TEXTE pour ajouter un mot, {prefix}lettre annuler pour ne pas "
     "l'envoyer, {prefix}lettre envoyer pour l'envoyer tout de suite."
 )
+PREVIEW_WHO_GROUP = "groupe {group}"
 CANCELLED = "D'accord : pas de lettre cette semaine (celle du {when})."
 ALREADY_SENT = "La lettre de cette semaine est déjà partie ({when})."
 ALREADY_CANCELLED = "La lettre de cette semaine est déjà annulée."
