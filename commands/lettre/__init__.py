@@ -47,5 +47,5 @@ class LettreFeature(Feature):
         router.register_all(LettreCommands(self.engine))
         if settings.enabled:
             services.scheduler.on_start(self.name, self.engine.start)
-            if settings.wants("web"):
+            if settings.any_wants("web"):
                 LetterWeb(self.engine.repo, settings.title, services.web).register(services.web)

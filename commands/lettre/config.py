@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
+from typing import Any
 
 from bot.config import Config
 from bot.configcheck import ConfigReader
@@ -49,6 +50,16 @@ class LetterConfig:
     late_grace_hours: int = 24
     scope: str = "groups"
     relais: RelaisLetterConfig = RelaisLetterConfig()
+    # A letter's own timing and channels, by its group's name (or the Relais letter's).
+    by_group: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def for_group(self, name: str) -> LetterConfig:
+        """The settings of `name`'s letter: its own where set, else these."""
+        own = self.by_group.get(name)
+        return self if not own else replace(self, **own)
+
+    def any_wants(self, channel: str) -> bool:
+        return self.wants(channel) or any(channel in o["channels"] for o in self.by_group.values())
 
     @property
     def per_group(self) -> bool:
@@ -94,8 +105,37 @@ def _relais(reader: ConfigReader) -> RelaisLetterConfig:
     return config
 
 
+def _timing(reader: ConfigReader, base: LetterConfig) -> dict[str, Any]:
+    """When a letter goes out, what it covers and where: `base`'s values where unset."""
+    weekday = reader.text("weekday", WEEKDAYS[base.weekday], choices=WEEKDAYS)
+    return {
+        "weekday": WEEKDAYS.index(weekday) if weekday in WEEKDAYS else base.weekday,
+        "at": _clock(reader, "time", base.at),
+        "days_ahead": reader.integer("days_ahead", base.days_ahead, minimum=1, maximum=31),
+        "preview_days_before": reader.integer(
+            "preview_days_before", base.preview_days_before, minimum=0, maximum=6
+        ),
+        "preview_at": _clock(reader, "preview_time", base.preview_at),
+        "channels": reader.str_list(
+            "channels",
+            base.channels,
+            item=lambda c: None if c in CHANNELS else "doit valoir " + ", ".join(CHANNELS),
+        ),
+    }
+
+
+def _by_group(reader: ConfigReader, base: LetterConfig) -> dict[str, dict[str, Any]]:
+    """`by_group: {le-mans: {weekday: mardi}}`: a letter's own settings, by its name."""
+    section = reader.section("by_group")  # not a mapping: the reader says so
+    found: dict[str, dict[str, Any]] = {}
+    for name in list(section.data or {}):
+        own = section.section(str(name))
+        found[str(name)] = _timing(own, base)
+        own.reject_unknown()
+    return found
+
+
 def parse(reader: ConfigReader) -> LetterConfig:
-    weekday = reader.text("weekday", "lundi", choices=WEEKDAYS)
     email_section = reader.section("email_to")
     email_to: dict[str, str] = {}
     if isinstance(email_section.data, dict):
@@ -105,18 +145,10 @@ def parse(reader: ConfigReader) -> LetterConfig:
             if problem:
                 email_section.problem(str(name), problem)
             email_to[str(name)] = str(address)
+    timing = _timing(reader, LetterConfig())
     config = LetterConfig(
         enabled=reader.flag("enabled", False),
-        weekday=WEEKDAYS.index(weekday) if weekday in WEEKDAYS else 0,
-        at=_clock(reader, "time", time(9, 0)),
-        days_ahead=reader.integer("days_ahead", 7, minimum=1, maximum=31),
-        preview_days_before=reader.integer("preview_days_before", 1, minimum=0, maximum=6),
-        preview_at=_clock(reader, "preview_time", time(18, 0)),
-        channels=reader.str_list(
-            "channels",
-            CHANNELS,
-            item=lambda c: None if c in CHANNELS else "doit valoir " + ", ".join(CHANNELS),
-        ),
+        **timing,
         groups=tuple(g.lower() for g in reader.str_list("groups")),
         email_to=email_to,
         list_unsubscribe=reader.str_list("list_unsubscribe"),
@@ -125,6 +157,7 @@ def parse(reader: ConfigReader) -> LetterConfig:
         scope=str(reader.text("scope", "groups", choices=SCOPES)),
         relais=_relais(reader),
     )
+    config = replace(config, by_group=_by_group(reader, config))
     reader.reject_unknown()
     return config
 
@@ -138,6 +171,11 @@ def group_problems(config: Config, letter: LetterConfig) -> list[str]:
     problems += [
         f"letter.email_to.{name}: groupe « {name} » inconnu"
         for name in letter.email_to
+        if name not in known
+    ]
+    problems += [
+        f"letter.by_group.{name}: groupe « {name} » inconnu"
+        for name in letter.by_group
         if name not in known
     ]
     if letter.whole and letter.relais.name in names:

@@ -97,17 +97,23 @@ class LetterEngine:
             return week.next()
         return week
 
+    def settings_for(self, group: GroupConfig) -> LetterConfig:
+        return self.settings.for_group(group.name)
+
     def send_at(self, group: GroupConfig, week: Week) -> datetime:
-        return model.send_at(week, self.settings, self.zone(group))
+        return model.send_at(week, self.settings_for(group), self.zone(group))
+
+    def preview_at(self, group: GroupConfig, week: Week) -> datetime:
+        return model.preview_at(week, self.settings_for(group), self.zone(group))
 
     # -- composing ------------------------------------------------------------------------
     def page_url(self, week: Week) -> str | None:
-        base = self.base_url() if self.settings.wants("web") else None
+        base = self.base_url() if self.settings.any_wants("web") else None
         return None if base is None else f"{base.rstrip('/')}/lettre/{week.slug}"
 
     async def compose(self, group: GroupConfig, week: Week, now: datetime) -> Letter:
         zone = self.zone(group)
-        start, end = model.window(week, self.settings, zone)
+        start, end = model.window(week, self.settings_for(group), zone)
         start = min(start, now)
         whole = self.is_whole(group)
         members = tuple(g.name for g in letter_groups(self.config, self.settings))
@@ -128,16 +134,17 @@ class LetterEngine:
         )
 
     def targets(self, group: GroupConfig) -> list[Channel]:
+        own = self.settings_for(group)
         found = []
         # One account for every group: with a Relais letter there, it is the one posted.
         whole_posts = self.whole is not None and self.whole.mastodon.enabled
         mastodon = self.is_whole(group) or not whole_posts
         for target in group_targets(self.config, group, mastodon=mastodon):
             kind = "mastodon" if target.reach is Reach.FOLLOWERS else "rooms"
-            if self.settings.wants(kind):
+            if own.wants(kind):
                 found.append(target)
         address = self.settings.email_to.get(group.name)
-        if address and self.settings.wants("email") and self.config.email is not None:
+        if address and own.wants("email") and self.config.email is not None:
             found.append(Channel("email", address, is_direct=False, group=group.name))
         return found
 
@@ -209,7 +216,7 @@ class LetterEngine:
                 if stored is not None and stored.status in (SENT, SKIPPED):
                     continue
                 send = self.send_at(group, week)
-                preview = model.preview_at(week, self.settings, self.zone(group))
+                preview = self.preview_at(group, week)
                 if send <= moment <= send + timedelta(hours=self.settings.late_grace_hours):
                     done = await self.send(group, week, moment)
                     (report.sent if done else []).append(letter_id)
@@ -225,10 +232,7 @@ class LetterEngine:
             zone = self.zone(group)
             this = Week.of(after.astimezone(zone))
             for week in (this, this.next()):
-                for instant in (
-                    model.preview_at(week, self.settings, zone),
-                    self.send_at(group, week),
-                ):
+                for instant in (self.preview_at(group, week), self.send_at(group, week)):
                     if instant > after:
                         found.append(instant)
         return min(found, default=None)
