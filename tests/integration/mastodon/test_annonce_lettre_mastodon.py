@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,9 @@ def features() -> list[Any]:
     return [AideFeature(), AgendaFeature(), AppelFeature(), AnnonceFeature(), LettreFeature()]
 
 
-def make_config(server: MockMastodon, bot: Account, data_dir: Path) -> Config:
+def make_config(
+    server: MockMastodon, bot: Account, data_dir: Path, *, letter: dict[str, Any] | None = None
+) -> Config:
     data: dict[str, Any] = {
         "relais": {"data_dir": str(data_dir)},
         "flood": {"capacity": 1000, "refill_per_minute": 6000},
@@ -65,12 +67,18 @@ def make_config(server: MockMastodon, bot: Account, data_dir: Path) -> Config:
                 "organisers_room": "console:salon:orga",
                 "tags": ["72"],
                 "mastodon": {"hashtags": ["LeMans", "Solidarite"], "content_warning": "Manif"},
-            }
+            },
+            {"name": "sablons", "rooms": ["console:salon:sablons"], "tags": ["72"]},
         ],
         "calls": {"instance": "Relais 72"},
         # No reminders: only announcements and letters reach Mastodon here.
         "agenda": {"reminders": {"default": [], "reunion": []}},
-        "letter": {"enabled": True, "channels": ["rooms", "mastodon"]},
+        "letter": {
+            "enabled": True,
+            "channels": ["rooms", "mastodon"],
+            "groups": ["le-mans"],
+            **(letter or {}),
+        },
     }
     return parse_config(data, sections=feature_sections(features()), environ={})
 
@@ -284,3 +292,36 @@ async def test_weekly_letter_is_a_thread_within_the_limit_in_order_once_even_aft
     assert [p["id"] for p in await reader.posts()] == [p["id"] for p in posts]
     seen = [s for s in await home(follower) if str(s["account"]["id"]) == bot.id]
     assert str(posts[0]["id"]) in {str(s["id"]) for s in seen}
+
+
+async def test_the_relais_letter_is_the_one_thread_on_the_shared_account(
+    mastodon_server: MockMastodon, tmp_path: Path
+) -> None:
+    bot = await asyncio.to_thread(mastodon_server.new_account, "relais")
+    reader = Reader(mastodon_server, bot)
+    limit = await reader.limit()
+    clock = Clock(WEDNESDAY.astimezone(UTC))
+    letter = {"scope": "both", "groups": [], "relais": {"rooms": ["console:salon:coord"]}}
+    config = make_config(mastodon_server, bot, tmp_path / "data", letter=letter)
+    async with running(config, clock) as relais:
+        titles = await seed_week(relais.app)
+        agenda = relais.app.feature(AgendaFeature).service
+        sablons = event("Repas partagé", datetime(2026, 5, 26, 12, 0, tzinfo=PARIS), "Square")
+        await agenda.create(replace(sablons, group="sablons"))
+        engine = relais.app.feature(LettreFeature).engine
+        clock.set(MONDAY_9.astimezone(UTC))
+        sent = (await engine.tick()).sent
+        assert sent == ["le-mans-2026-W22", "sablons-2026-W22", "relais-2026-W22"]
+        posts = await settle(relais.app, reader, 2)
+        assert await relais.app.services.outbox.drain(10)
+        rooms = sorted(i.channel.id for i in relais.console.sent)
+        assert rooms == ["salon:coord", "salon:general", "salon:sablons"]
+    whole = "\n".join(plain(p) for p in posts)
+    assert whole.startswith("La lettre de la semaine — tous les groupes")
+    assert "Repas partagé, Square (sablons)" in whole
+    assert [t for t in titles if t in whole] == titles
+    total = len(posts)
+    for number, post in enumerate(posts, 1):  # no group's look: no hashtags, no warning
+        assert plain(post).endswith(f"({number}/{total})")
+        assert len(plain(post)) <= limit and post["spoiler_text"] == ""
+    assert [str(p["in_reply_to_id"]) for p in posts[1:]] == [str(p["id"]) for p in posts[:-1]]
