@@ -79,7 +79,6 @@ class AgendaService:
         self.now = now
         self.engine = ReminderEngine(config, agenda, store, outbox, now=now, scheduler=scheduler)
         self.repo = self.engine.repo
-        self.revision = 0  # bumped on every write from this process (for caches)
 
     @classmethod
     def from_services(cls, services: Services, agenda: AgendaConfig) -> AgendaService:
@@ -127,7 +126,6 @@ class AgendaService:
         schedule = self.engine.schedule_from(event, now)
         async with self.engine.lock:
             event_id = await self.repo.insert(event, last_end(event), schedule, now)
-        self.revision += 1
         await self.engine.arm()
         logger.info("agenda: event %d created in group %s", event_id, event.group)
         return replace(event, id=event_id)
@@ -140,7 +138,6 @@ class AgendaService:
             since = now if moved or current is None else current.checked_until
             schedule = self.engine.schedule_from(after, since)
             await self.repo.update(after, last_end(after), schedule, now)
-        self.revision += 1
         await self.engine.arm()
         return after
 
