@@ -22,6 +22,7 @@ from commands.agenda.model import (
     targets_to_json,
     utc_text,
 )
+from commands.agenda.occurrences import index_in
 
 _EVENT_COLUMNS = (
     "group_name",
@@ -157,6 +158,7 @@ class EventRepo:
         await cursor.close()
         await self._write_overrides(db, event_id, event.overrides)
         await write_block_in(db, event_id, event, now)
+        await index_in(db, event_id, event, now)
         return event_id
 
     async def update(
@@ -186,6 +188,7 @@ class EventRepo:
         await db.execute("DELETE FROM agenda_overrides WHERE event_id = ?", (event.id,))
         await self._write_overrides(db, event.id, event.overrides)
         await write_block_in(db, event.id, event, now)
+        await index_in(db, event.id, event, now)
 
     async def _write_overrides(
         self, db: aiosqlite.Connection, event_id: int, overrides: Iterable[Override]
@@ -233,6 +236,13 @@ class EventRepo:
         rows = await self.store.fetchall("SELECT * FROM agenda_events WHERE id = ?", (event_id,))
         events = await self.with_overrides(rows)
         return events[0] if events else None
+
+    async def by_ids(self, ids: Sequence[int]) -> list[Event]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM agenda_events WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        )
+        return await self.with_overrides(rows)
 
     async def by_uid(self, group: str, uid: str) -> Event | None:
         rows = await self.store.fetchall(

@@ -124,4 +124,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX agenda_events_feed ON agenda_events (start_utc, id)",
         ),
     ),
+    Migration(
+        3,
+        "occurrences indexed by time, for listings that read only what they show",
+        (
+            # One row per confirmed occurrence (moved dates at their new time, cancelled
+            # dates left out); `finish_utc` is its end, or its start when it has none.
+            # `indexed_until_utc`: occurrences whose original start is before it are
+            # written (NULL: none yet, for events saved before this migration).
+            """CREATE TABLE agenda_occurrences (
+                event_id INTEGER NOT NULL REFERENCES agenda_events (id) ON DELETE CASCADE,
+                occurrence TEXT NOT NULL,
+                group_name TEXT NOT NULL,
+                start_utc TEXT NOT NULL,
+                finish_utc TEXT NOT NULL,
+                PRIMARY KEY (event_id, occurrence)
+            )""",
+            "CREATE INDEX agenda_occurrences_time ON agenda_occurrences (finish_utc, start_utc)",
+            "ALTER TABLE agenda_events ADD COLUMN indexed_until_utc TEXT",
+        ),
+    ),
 )

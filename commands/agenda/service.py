@@ -26,6 +26,7 @@ from commands.agenda.config import AgendaConfig
 from commands.agenda.engine import ReminderEngine
 from commands.agenda.groups import event_targets, zone_of
 from commands.agenda.model import CANCELLED, Event, Occurrence, floor_second, local_midnight
+from commands.agenda.occurrences import Listing, OccurrenceIndex
 from commands.agenda.offsets import Offset
 from commands.agenda.recurrence import last_end, occurrences_between
 
@@ -79,6 +80,7 @@ class AgendaService:
         self.now = now
         self.engine = ReminderEngine(config, agenda, store, outbox, now=now, scheduler=scheduler)
         self.repo = self.engine.repo
+        self.occurrences = OccurrenceIndex(self.repo.store, self.repo.by_ids)
 
     @classmethod
     def from_services(cls, services: Services, agenda: AgendaConfig) -> AgendaService:
@@ -117,6 +119,13 @@ class AgendaService:
             found.extend(occurrences_between(event, start, end))
         found.sort(key=lambda o: (o.start, o.event.id))
         return found
+
+    async def listing(
+        self, groups: Sequence[str] | None, start: datetime, end: datetime, limit: int
+    ) -> Listing:
+        """The first `limit` occurrences in [start, end) and how many there are, read from
+        the occurrence index (what `upcoming` finds, without reading every event)."""
+        return await self.occurrences.listing(groups, start, end, limit)
 
     # -- writing ---------------------------------------------------------------------
     async def create(self, event: Event) -> Event:

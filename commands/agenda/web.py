@@ -133,15 +133,15 @@ class AgendaWeb:
         service = self._service
         now = service.now()
         days = self._http.page_days
-        occurrences = await service.upcoming(
-            [g.name for g in groups], now, now + timedelta(days=days)
+        listing = await service.listing(
+            [g.name for g in groups], now, now + timedelta(days=days), MAX_PAGE_ITEMS
         )
         tz = group.tz if group else groups[0].tz
         links: list[tuple[str, str]] = []
         if group is None and len(groups) > 1:
             links = [(g.name, f"/{g.name}/agenda") for g in groups]
         html = html_page.render_page(
-            occurrences[:MAX_PAGE_ITEMS],
+            listing.shown,
             title=texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE,
             tz=tz,
             now=now,
