@@ -47,9 +47,10 @@ def _rows(
         original = key_to_start(occurrence.key, event.all_day, event.zone)
         if original >= until or count >= MAX_OCCURRENCES:
             break
-        finish = occurrence.end or occurrence.start
+        start, finish = occurrence.start, occurrence.end or occurrence.start
+        span = int((finish - start).total_seconds())
         rows.append(
-            (event_id, occurrence.key, event.group, utc_text(occurrence.start), utc_text(finish))
+            (event_id, occurrence.key, event.group, utc_text(start), utc_text(finish), span)
         )
     return rows
 
@@ -59,7 +60,7 @@ async def _write(
 ) -> None:
     await db.executemany(
         "INSERT OR REPLACE INTO agenda_occurrences (event_id, occurrence, group_name,"
-        " start_utc, finish_utc) VALUES (?, ?, ?, ?, ?)",
+        " start_utc, finish_utc, span_s) VALUES (?, ?, ?, ?, ?, ?)",
         _rows(event, event_id, since, until),
     )
     await db.execute(
@@ -94,8 +95,16 @@ class OccurrenceIndex:
         """Confirmed occurrences overlapping [start, end), by start: the first `limit` of
         them, and how many there are."""
         await self._extend(start, end)
-        where = " WHERE finish_utc >= ? AND start_utc < ? AND (finish_utc > ? OR start_utc >= ?)"
-        params: list[object] = [utc_text(start), utc_text(end), utc_text(start), utc_text(start)]
+        # Those starting before the window that may still run start at most the longest
+        # span earlier: the range read by the index on start_utc stays the window's.
+        row = await self._store.fetchone("SELECT MAX(span_s) FROM agenda_occurrences")
+        longest = timedelta(seconds=int(row[0] or 0) if row is not None else 0)
+        where = (
+            " WHERE start_utc >= ? AND start_utc < ? AND finish_utc >= ?"
+            " AND (finish_utc > ? OR start_utc >= ?)"
+        )
+        since = utc_text(start)
+        params: list[object] = [utc_text(start - longest), utc_text(end), since, since, since]
         if groups is not None:
             where += " AND group_name IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(groups)))

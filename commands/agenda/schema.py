@@ -129,7 +129,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "occurrences indexed by time, for listings that read only what they show",
         (
             # One row per confirmed occurrence (moved dates at their new time, cancelled
-            # dates left out); `finish_utc` is its end, or its start when it has none.
+            # dates left out); `finish_utc` is its end, or its start when it has none;
+            # `span_s` its length: the longest tells how far before a window to look.
             # `indexed_until_utc`: occurrences whose original start is before it are
             # written (NULL: none yet, for events saved before this migration).
             """CREATE TABLE agenda_occurrences (
@@ -138,10 +139,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                 group_name TEXT NOT NULL,
                 start_utc TEXT NOT NULL,
                 finish_utc TEXT NOT NULL,
+                span_s INTEGER NOT NULL,
                 PRIMARY KEY (event_id, occurrence)
             )""",
-            "CREATE INDEX agenda_occurrences_time ON agenda_occurrences (finish_utc, start_utc)",
+            "CREATE INDEX agenda_occurrences_start ON agenda_occurrences (start_utc, event_id)",
+            "CREATE INDEX agenda_occurrences_span ON agenda_occurrences (span_s)",
             "ALTER TABLE agenda_events ADD COLUMN indexed_until_utc TEXT",
+            "CREATE INDEX agenda_events_indexed_until ON agenda_events (indexed_until_utc)",
         ),
     ),
 )
