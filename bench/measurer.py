@@ -32,6 +32,7 @@ ENCRYPTION = {
     "content": {"algorithm": "m.megolm.v1.aes-sha2"},
 }
 ANSWER_TIMEOUT = 60.0
+TIMELINE = {"room": {"timeline": {"limit": 200}}}
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ class Measurer:
         await self.client.close()
 
     async def sync(self, timeout_ms: int) -> SyncResponse:
-        response = await self.client.sync(timeout=timeout_ms)
+        # A burst of messages between two syncs must not be cut to the default timeline.
+        response = await self.client.sync(timeout=timeout_ms, sync_filter=TIMELINE)
         received = time.time()
         assert isinstance(response, SyncResponse), response
         for room_id, joined in response.rooms.join.items():

@@ -49,7 +49,9 @@ PURGE_JOB_ID = "agenda:purge-markers"
 PURGE_SECONDS = 24 * 3600
 KEEP_MARKERS = timedelta(days=90)
 RETRY_SECONDS = 60
-GROUP_LIMIT = 10  # reminders listed in one message: a list still read on a phone
+# Reminders listed in one message: one line each, so a burst is one notification and one
+# short scroll on a phone; past this many (a rare import) they take several messages.
+GROUP_LIMIT = 50
 
 
 def reminder_key(event_id: int, occurrence: str, offset_key: str, target: str) -> str:

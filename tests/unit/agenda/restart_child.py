@@ -25,7 +25,7 @@ from bot.message import Outgoing
 from commands.agenda.model import Event
 from tests.unit.agenda.conftest import PARIS, Clock, features, make_config, service_of
 
-EVENTS = 40
+EVENTS = 120  # 3 grouped messages per room
 ROOMS = ["console:salon:a", "console:salon:b", "console:salon:c"]
 DUE = datetime(2026, 6, 6, 13, 0, tzinfo=PARIS)
 SEEDED_AT = DUE - timedelta(days=3)

@@ -1,6 +1,6 @@
 """Reminders due at the same instant for one room go out as one short list (GROUP_LIMIT
-at most), each room its own; the grouped message keeps one stable key, so enqueueing the
-same claimed reminders again after a crash adds nothing."""
+at most, 10 here to see the split), each room its own; the grouped message keeps one
+stable key, so enqueueing the same claimed reminders again after a crash adds nothing."""
 
 from __future__ import annotations
 
@@ -8,15 +8,21 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from commands.agenda.engine import GROUP_LIMIT
+import pytest
+
+from commands.agenda import engine as reminder_engine
 from tests.unit.agenda.conftest import Clock, make_config, running, service_of
 from tests.unit.agenda.test_engine import SATURDAY, T0, TWO_HOURS, new_event, statuses
 
 ROOMS = ["console:salon:a", "console:salon:b"]
 TITLES = [f"Atelier {n:02d}" for n in range(12)]
+GROUP_LIMIT = 10
 
 
-async def test_reminders_due_together_in_a_room_go_out_as_one_list(tmp_path: Path) -> None:
+async def test_reminders_due_together_in_a_room_go_out_as_one_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reminder_engine, "GROUP_LIMIT", GROUP_LIMIT)
     clock = Clock(T0)
     config = make_config(tmp_path, groups=[{"name": "le-mans", "rooms": ROOMS}])
     async with running(config, clock) as (app, transport):
