@@ -67,6 +67,11 @@ class IcsFeed:
     async def fill_missing(self, query: FeedQuery) -> int:
         """Serialise the events whose block is unknown (written before migration 2), off
         the event loop, a chunk at a time; how many were done."""
+        missing = await self._store.fetchone(
+            "SELECT 1 FROM agenda_events WHERE ics_block IS NULL LIMIT 1"  # partial index
+        )
+        if missing is None:
+            return 0
         where, params = query.where()
         rows = await self._store.fetchall(
             f"SELECT id FROM agenda_events WHERE ics_block IS NULL AND {where}", params

@@ -120,8 +120,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                     ("changed", "UPDATE", "NEW"),
                 )
             ),
-            # The feed's order, read page by page.
+            # The feed's order, read page by page; the events still to serialise.
             "CREATE INDEX agenda_events_feed ON agenda_events (start_utc, id)",
+            "CREATE INDEX agenda_events_no_block ON agenda_events (id) WHERE ics_block IS NULL",
         ),
     ),
     Migration(
