@@ -12,7 +12,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -170,7 +170,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from commands.agenda.ics_write import write_calendar
+    from commands.agenda.feed import FeedQuery, IcsFeed
 
     config, agenda = _load(args)
     groups = all_groups(config)
@@ -183,13 +183,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         group, groups = picked, [picked]
 
     async def work(service: AgendaService) -> int:
-        now = service.now()
-        events = await service.repo.all_events(
-            [g.name for g in groups], now - timedelta(days=EXPORT_PAST_DAYS)
+        """The same calendar as the web feed, written as it is read (flat memory)."""
+        query = FeedQuery.for_day(
+            [g.name for g in groups],
+            service.now(),
+            EXPORT_PAST_DAYS,
+            name=texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE,
+            tz=group.tz.key if group else config.timezone,
         )
-        name = texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE
-        tz = group.tz.key if group else config.timezone
-        sys.stdout.buffer.write(write_calendar(events, name=name, tz=tz, now=now))
+        feed = IcsFeed(service.repo)
+        await feed.fill_missing(query)
+        async for chunk in feed.chunks(query):
+            sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return EXIT_OK
 
