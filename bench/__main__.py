@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("matrix", "droit", "agenda", "appel", "letter")
+BENCHMARKS = ("matrix", "burst", "droit", "agenda", "agenda_scale", "appel", "letter", "startup")
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,13 @@ def write(name: str, data: dict[str, Any]) -> Path:
     payload = {
         "benchmark": name,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpu": platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.machine(),
+            "cores": os.cpu_count(),
+            # 1, 5 and 15 minute load averages when the results were written (`uptime`).
+            "load_average": Path("/proc/loadavg").read_text().split()[:3],
+        },
         **data,
     }
     path = RESULTS / f"{name}.json"

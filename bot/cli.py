@@ -10,16 +10,18 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot import __version__, texts
-from bot.app import App, RunningTransport
+from bot import texts
 from bot.bootstrap import all_migrations, feature_sections, load
 from bot.config import Config, load_config
 from bot.configcheck import ConfigError
 from bot.feature import Feature
 from bot.logs import describe_failure, setup_logging
 from bot.store import Store, StoreError
-from bot.transports.console.transport import ConsoleTransport
+
+if TYPE_CHECKING:
+    from bot.app import App, RunningTransport
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +37,22 @@ def _features() -> list[Feature]:
     return all_features()
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the installed version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        import bot
+
+        print(f"relais {bot.__version__}")
+        parser.exit()
+
+
 def build_parser(features: Sequence[Feature]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="relais",
         description="Relais : droits, témoignages, agenda et appels pour les collectifs.",
     )
-    parser.add_argument("--version", action="version", version=f"relais {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="afficher la version")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="plus de journaux")
     sub = parser.add_subparsers(dest="verb", metavar="COMMANDE")
 
@@ -184,6 +196,10 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 async def _run_console(config: Config, features: Sequence[Feature]) -> int:
+    # The App (scheduler, outbox, router) loads for the verbs that run the bot only.
+    from bot.app import App
+    from bot.transports.console.transport import ConsoleTransport
+
     async with App(config, features) as app:
         console = ConsoleTransport(
             drain=app.services.outbox.drain,
@@ -201,6 +217,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _run_service(config: Config, features: Sequence[Feature]) -> int:
+    from bot.app import App
+
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -232,6 +250,8 @@ async def _run_service(config: Config, features: Sequence[Feature]) -> int:
 
 
 def build_transports(config: Config, app: App) -> list[RunningTransport]:
+    from bot.transports.console.transport import ConsoleTransport
+
     """Matrix and Mastodon when configured; the console when neither is."""
     transports: list[RunningTransport] = []
     if config.matrix is not None:

@@ -12,23 +12,21 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.bootstrap import all_migrations, load
-from bot.config import Config
-from bot.context import utc_now
-from bot.dates.parse import WhenError, parse_when
-from bot.outbox import Outbox
-from bot.store import Store
 from commands.agenda import texts
-from commands.agenda.config import AgendaConfig
 from commands.agenda.groups import Group, all_groups, find_group
-from commands.agenda.ics_read import CalendarError
-from commands.agenda.ics_write import write_calendar
-from commands.agenda.service import AgendaService
-from commands.agenda.sync import FetchError, import_bytes, read_source, source_name
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from commands.agenda.config import AgendaConfig
+    from commands.agenda.service import AgendaService
+
+# Every `relais` verb builds this parser: what the verbs need (the store, the service,
+# icalendar, aiohttp) is imported when one of them runs (start-up time, issue 16).
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 DEFAULT_ZONE = "Europe/Paris"
@@ -74,6 +72,8 @@ def _emit(payload: dict[str, object], as_json: bool, human: str, *, error: bool)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.dates.parse import WhenError, parse_when
+
     text = " ".join(args.texte)
     try:
         tz = ZoneInfo(args.fuseau)
@@ -100,6 +100,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 # -- import / export -------------------------------------------------------------------
 def _load(args: argparse.Namespace) -> tuple[Config, AgendaConfig]:
+    from bot.bootstrap import load
+    from commands.agenda.config import AgendaConfig
+
     config = load(args, args.features)
     return config, config.feature("agenda", AgendaConfig)
 
@@ -122,6 +125,12 @@ async def _with_service(
     agenda: AgendaConfig,
     work: Callable[[AgendaService], Awaitable[int]],
 ) -> int:
+    from bot.bootstrap import all_migrations
+    from bot.context import utc_now
+    from bot.outbox import Outbox
+    from bot.store import Store
+    from commands.agenda.service import AgendaService
+
     store = Store(config.database_path)
     await store.open(all_migrations(args.features))
     try:
@@ -132,6 +141,9 @@ async def _with_service(
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from commands.agenda.ics_read import CalendarError
+    from commands.agenda.sync import FetchError, import_bytes, read_source, source_name
+
     config, agenda = _load(args)
     group = _pick_group(config, args.groupe)
     if isinstance(group, str):
@@ -158,6 +170,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from commands.agenda.feed import FeedQuery, IcsFeed
+
     config, agenda = _load(args)
     groups = all_groups(config)
     group: Group | None = None
@@ -169,13 +183,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         group, groups = picked, [picked]
 
     async def work(service: AgendaService) -> int:
-        now = service.now()
-        events = await service.repo.all_events(
-            [g.name for g in groups], now - timedelta(days=EXPORT_PAST_DAYS)
+        """The same calendar as the web feed, written as it is read (flat memory)."""
+        query = FeedQuery.for_day(
+            [g.name for g in groups],
+            service.now(),
+            EXPORT_PAST_DAYS,
+            name=texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE,
+            tz=group.tz.key if group else config.timezone,
         )
-        name = texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE
-        tz = group.tz.key if group else config.timezone
-        sys.stdout.buffer.write(write_calendar(events, name=name, tz=tz, now=now))
+        feed = IcsFeed(service.repo)
+        await feed.fill_missing(query)
+        async for chunk in feed.chunks(query):
+            sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return EXIT_OK
 

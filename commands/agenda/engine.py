@@ -7,6 +7,9 @@ Exactly once per (event, occurrence, offset, target):
    is left alone, so a reminder is decided once.
 2. The claimed reminders enter the outbox with a stable key
    ("agenda-{event}-{occurrence}-{offset}-{target}"): enqueueing twice is a no-op.
+   Reminders due at the same instant for the same room become one message listing them
+   (GROUP_LIMIT at most), keyed by that instant, the room and a digest of the members'
+   keys: grouping the same claimed markers again gives the same key.
 3. Their markers become `queued`.
 A crash between 1 and 3 leaves `claimed` markers; at start they are enqueued again (the
 key makes that safe) and marked. Reminders that fell due while the bot was down are found
@@ -17,10 +20,12 @@ at start because `checked_until` stayed behind: sent late within the grace windo
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.message import Channel, ReplyKind
@@ -44,10 +49,33 @@ PURGE_JOB_ID = "agenda:purge-markers"
 PURGE_SECONDS = 24 * 3600
 KEEP_MARKERS = timedelta(days=90)
 RETRY_SECONDS = 60
+# Reminders listed in one message: one line each, so a burst is one notification and one
+# short scroll on a phone; past this many (a rare import) they take several messages.
+GROUP_LIMIT = 50
 
 
 def reminder_key(event_id: int, occurrence: str, offset_key: str, target: str) -> str:
     return f"agenda-{event_id}-{occurrence}-{offset_key}-{target}"
+
+
+def group_key(due: datetime, target: str, member_keys: list[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(member_keys)).encode()).hexdigest()[:16]
+    return f"agenda-group-{due.astimezone(UTC):%Y%m%dT%H%M%SZ}-{digest}-{target}"
+
+
+@dataclass(frozen=True)
+class _Send:
+    """A claimed reminder, before it is grouped with the others due with it."""
+
+    marker: Marker
+    target: Channel
+    occurrence: Occurrence
+    tz: ZoneInfo
+
+    @property
+    def key(self) -> str:
+        m = self.marker
+        return reminder_key(m.event_id, m.occurrence, m.offset_key, m.target)
 
 
 @dataclass
@@ -61,7 +89,7 @@ class RunReport:
 
 @dataclass
 class _Plan:
-    sends: list[tuple[Marker, OutgoingDraft]] = field(default_factory=list)
+    sends: list[_Send] = field(default_factory=list)
     skips: list[tuple[Marker, Verdict]] = field(default_factory=list)
     schedules: list[tuple[int, Schedule]] = field(default_factory=list)
 
@@ -181,34 +209,47 @@ class ReminderEngine:
                     event.id, due.occurrence.key, due.offset.key(), target.key, due.instant, late
                 )
                 if verdict in (Verdict.SEND, Verdict.LATE):
-                    text = render.reminder_text(
-                        due.occurrence, now, tz, late=late, prefix=self._config.command_prefix
-                    )
-                    plan.sends.append((marker, self._draft(marker, target, text, due.occurrence)))
+                    plan.sends.append(_Send(marker, target, due.occurrence, tz))
                 else:
                     plan.skips.append((marker, verdict))
 
-    def _draft(
-        self, marker: Marker, target: Channel, text: str, occurrence: Occurrence
-    ) -> OutgoingDraft:
-        key = reminder_key(marker.event_id, marker.occurrence, marker.offset_key, marker.target)
-        # A reminder that could not leave before the event started is no longer useful:
+    def _drafts(self, sends: list[_Send], now: datetime) -> list[OutgoingDraft]:
+        """One message per room and instant (GROUP_LIMIT reminders at most)."""
+        together: dict[tuple[str, datetime, bool], list[_Send]] = {}
+        for send in sends:
+            m = send.marker
+            together.setdefault((m.target, m.due, m.late), []).append(send)
+        drafts = []
+        for members in together.values():
+            members.sort(key=lambda s: (s.marker.occurrence, s.marker.event_id, s.key))
+            for first in range(0, len(members), GROUP_LIMIT):
+                drafts.append(self._draft(members[first : first + GROUP_LIMIT], now))
+        return drafts
+
+    def _draft(self, members: list[_Send], now: datetime) -> OutgoingDraft:
+        first, prefix = members[0], self._config.command_prefix
+        late = first.marker.late
+        if len(members) == 1:
+            key = first.key
+            text = render.reminder_text(first.occurrence, now, first.tz, late=late, prefix=prefix)
+        else:
+            key = group_key(first.marker.due, first.marker.target, [s.key for s in members])
+            occurrences = [s.occurrence for s in members]
+            text = render.reminders_text(occurrences, first.tz, late=late, prefix=prefix)
+        # A reminder that could not leave before its event started is no longer useful:
         # the outbox gives it up then (and tells the organisers) instead of sending it late.
+        expires = max(s.occurrence.reference for s in members)
         return OutgoingDraft(
-            target,
-            text,
-            kind=ReplyKind.ANNOUNCEMENT,
-            key=key,
-            expires_at=occurrence.reference.timestamp(),
+            first.target, text, kind=ReplyKind.ANNOUNCEMENT, key=key, expires_at=expires.timestamp()
         )
 
     async def _commit(self, plan: _Plan, now: datetime, report: RunReport) -> None:
         decided_at = utc_text(now)
-        claimed: list[tuple[Marker, OutgoingDraft]] = []
+        claimed: list[_Send] = []
         async with self._store.transaction() as db:
-            for marker, draft in plan.sends:
-                if await self.repo.claim_in(db, marker, "claimed", decided_at):
-                    claimed.append((marker, draft))
+            for send in plan.sends:
+                if await self.repo.claim_in(db, send.marker, "claimed", decided_at):
+                    claimed.append(send)
             skipped = [
                 (marker, verdict)
                 for marker, verdict in plan.skips
@@ -226,18 +267,21 @@ class ReminderEngine:
                 utc_text(marker.due),
                 marker.target.partition(":")[0],
             )
+        drafts = self._drafts(claimed, now)
         if claimed:
-            await self._outbox.enqueue_many(draft for _, draft in claimed)
-            await self.repo.set_marker_status([m for m, _ in claimed], "queued")
+            await self._outbox.enqueue_many(drafts)
+            await self.repo.set_marker_status([s.marker for s in claimed], "queued")
+        late = sum(1 for s in claimed if s.marker.late)
         report.sent += len(claimed)
-        report.late += sum(1 for m, _ in claimed if m.late)
+        report.late += late
         report.skipped += len(skipped)
-        report.keys += [d.key or "" for _, d in claimed]
+        report.keys += [d.key or "" for d in drafts]
         if claimed or skipped:
             logger.info(
-                "reminders: %d queued (%d late), %d skipped",
+                "reminders: %d queued in %d message(s) (%d late), %d skipped",
                 len(claimed),
-                sum(1 for m, _ in claimed if m.late),
+                len(drafts),
+                late,
                 len(skipped),
             )
 
@@ -247,8 +291,7 @@ class ReminderEngine:
         if not markers:
             return 0
         events: dict[int, Event | None] = {}
-        drafts: list[OutgoingDraft] = []
-        sent: list[Marker] = []
+        sends: list[_Send] = []
         dropped: list[Marker] = []
         now = self._now()
         for marker in markers:
@@ -262,14 +305,10 @@ class ReminderEngine:
                 dropped.append(marker)
                 continue
             target = _target_for(self._config, event, marker.target)
-            tz = zone_of(self._config, event.group)
-            text = render.reminder_text(
-                occurrence, now, tz, late=marker.late, prefix=self._config.command_prefix
-            )
-            drafts.append(self._draft(marker, target, text, occurrence))
-            sent.append(marker)
-        if drafts:
-            await self._outbox.enqueue_many(drafts)
+            sends.append(_Send(marker, target, occurrence, zone_of(self._config, event.group)))
+        sent = [s.marker for s in sends]
+        if sends:
+            await self._outbox.enqueue_many(self._drafts(sends, now))
             await self.repo.set_marker_status(sent, "queued")
         if dropped:
             await self.repo.set_marker_status(dropped, "skipped")

@@ -46,15 +46,17 @@ def _zone(groups: list[Group], service: AgendaService) -> ZoneInfo:
 async def list_days(service: AgendaService, ctx: CommandContext, days: int) -> str:
     groups = groups_for_channel(ctx.config, ctx.message.channel)
     now = service.now()
-    found = await service.upcoming([g.name for g in groups], now, now + timedelta(days=days))
-    if not found:
+    found = await service.listing(
+        [g.name for g in groups], now, now + timedelta(days=days), MAX_LINES
+    )
+    if not found.total:
         return texts.LIST_EMPTY.format(days=days)
     tz = _zone(groups, service)
     lines = [texts.LIST_TITLE_DAYS.format(days=days)]
-    lines += [render.list_line(o, tz, show_group=len(groups) > 1) for o in found[:MAX_LINES]]
-    if len(found) > MAX_LINES:
+    lines += [render.list_line(o, tz, show_group=len(groups) > 1) for o in found.shown]
+    if found.total > MAX_LINES:
         page = service.agenda.page_url(groups[0].name if len(groups) == 1 else None)
-        more = len(found) - MAX_LINES
+        more = found.total - MAX_LINES
         lines.append(
             texts.LIST_MORE.format(count=more, where=page)
             if page

@@ -7,7 +7,7 @@ with its VTIMEZONE); all-day events are dates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import icalendar
@@ -84,7 +84,7 @@ def _override(event: Event, override: Override, stamp: datetime) -> icalendar.Ev
     return component
 
 
-def write_calendar(events: Sequence[Event], *, name: str, tz: str, now: datetime) -> bytes:
+def _calendar(name: str, tz: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -92,6 +92,12 @@ def write_calendar(events: Sequence[Event], *, name: str, tz: str, now: datetime
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", tz)
+    return calendar
+
+
+def write_calendar(events: Sequence[Event], *, name: str, tz: str, now: datetime) -> bytes:
+    """The whole calendar at once (the feed itself is assembled from `event_block`s)."""
+    calendar = _calendar(name, tz)
     stamp = now.astimezone(UTC).replace(microsecond=0)
     for event in events:
         calendar.add_component(_master(event, stamp))
@@ -100,3 +106,33 @@ def write_calendar(events: Sequence[Event], *, name: str, tz: str, now: datetime
                 calendar.add_component(_override(event, override, stamp))
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
+
+
+def event_block(event: Event, stamp: datetime) -> tuple[bytes, list[str]]:
+    """One event's VEVENTs (master, then its moved dates) as serialised in a feed, and the
+    zones they refer to: kept with the event so that a feed is a concatenation."""
+    holder = icalendar.Calendar()
+    moment = stamp.astimezone(UTC).replace(microsecond=0)
+    components = [_master(event, moment)]
+    if event.rrule:
+        components += [_override(event, override, moment) for override in event.overrides]
+    for component in components:
+        holder.add_component(component)
+    zones = sorted(holder.get_missing_tzids())
+    return b"".join(bytes(c.to_ical()) for c in components), zones
+
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_head(*, name: str, tz: str, zones: Iterable[str]) -> bytes:
+    """Everything before the first VEVENT: the calendar's properties and its VTIMEZONEs."""
+    calendar = _calendar(name, tz)
+    for zone in sorted(set(zones)):
+        try:
+            calendar.add_component(icalendar.Timezone.from_tzid(zone))
+        except ValueError:  # unknown to the zone database: the TZID stays unexplained
+            continue
+    body = bytes(calendar.to_ical())
+    assert body.endswith(CALENDAR_END)
+    return body[: -len(CALENDAR_END)]

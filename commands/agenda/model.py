@@ -77,7 +77,11 @@ def utc_text(moment: datetime) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """The reverse of `utc_text` (fromisoformat: strptime costs ten times more)."""
+    moment = datetime.fromisoformat(text)
+    if len(text) != 20 or moment.tzinfo is not UTC:
+        raise ValueError(f"not a UTC instant: {text!r}")
+    return moment
 
 
 def floor_second(moment: datetime) -> datetime:

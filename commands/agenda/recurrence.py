@@ -137,10 +137,15 @@ def iter_occurrences(event: Event, after: datetime | None = None) -> Iterator[Oc
             yield occurrence
 
 
+def event_slack(event: Event) -> timedelta:
+    """How far before a window to look: ongoing occurrences started earlier, and moved
+    dates may have been moved from a little earlier."""
+    return (_duration(event) or timedelta(0)) + timedelta(days=1)
+
+
 def occurrences_between(event: Event, start: datetime, end: datetime) -> list[Occurrence]:
     """Occurrences overlapping [start, end), sorted by their actual start."""
-    # Ongoing ones started earlier; moved dates may have been moved from a little earlier.
-    slack = (_duration(event) or timedelta(0)) + timedelta(days=1)
+    slack = event_slack(event)
     found: list[Occurrence] = []
     for count, occurrence in enumerate(iter_occurrences(event, start - slack)):
         original = key_to_start(occurrence.key, event.all_day, event.zone)

@@ -100,6 +100,17 @@ def reminder_text(
     return "\n".join(lines)
 
 
+def reminders_text(
+    occurrences: Sequence[Occurrence], tz: ZoneInfo, *, late: bool, prefix: str
+) -> str:
+    """Several reminders due together in one room: one short list."""
+    head = texts.REMINDERS_LATE if late else texts.REMINDERS
+    ordered = sorted(occurrences, key=lambda o: (o.start, o.event.id))
+    lines = [head.format(count=len(ordered)), *(list_line(o, tz) for o in ordered)]
+    lines.append(texts.LIST_FOOTER.format(prefix=prefix))
+    return "\n".join(lines)
+
+
 def where_text(when: str, place: str) -> str:
     return f"{when}, {place}" if place else when
 

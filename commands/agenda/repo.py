@@ -12,6 +12,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store import Store
+from commands.agenda.ics_write import event_block
 from commands.agenda.model import (
     CONFIRMED,
     Event,
@@ -21,6 +22,7 @@ from commands.agenda.model import (
     targets_to_json,
     utc_text,
 )
+from commands.agenda.occurrences import index_in
 
 _EVENT_COLUMNS = (
     "group_name",
@@ -155,6 +157,8 @@ class EventRepo:
         event_id = int(cursor.lastrowid or 0)
         await cursor.close()
         await self._write_overrides(db, event_id, event.overrides)
+        await write_block_in(db, event_id, event, now)
+        await index_in(db, event_id, event, now)
         return event_id
 
     async def update(
@@ -183,6 +187,8 @@ class EventRepo:
         )
         await db.execute("DELETE FROM agenda_overrides WHERE event_id = ?", (event.id,))
         await self._write_overrides(db, event.id, event.overrides)
+        await write_block_in(db, event.id, event, now)
+        await index_in(db, event.id, event, now)
 
     async def _write_overrides(
         self, db: aiosqlite.Connection, event_id: int, overrides: Iterable[Override]
@@ -204,7 +210,7 @@ class EventRepo:
             ],
         )
 
-    async def _with_overrides(self, rows: Sequence[sqlite3.Row]) -> list[Event]:
+    async def with_overrides(self, rows: Sequence[sqlite3.Row]) -> list[Event]:
         ids = [int(r["id"]) for r in rows]
         by_event: dict[int, list[Override]] = {}
         if ids:
@@ -228,21 +234,28 @@ class EventRepo:
 
     async def get(self, event_id: int) -> Event | None:
         rows = await self.store.fetchall("SELECT * FROM agenda_events WHERE id = ?", (event_id,))
-        events = await self._with_overrides(rows)
+        events = await self.with_overrides(rows)
         return events[0] if events else None
+
+    async def by_ids(self, ids: Sequence[int]) -> list[Event]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM agenda_events WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        )
+        return await self.with_overrides(rows)
 
     async def by_uid(self, group: str, uid: str) -> Event | None:
         rows = await self.store.fetchall(
             "SELECT * FROM agenda_events WHERE group_name = ? AND uid = ?", (group, uid)
         )
-        events = await self._with_overrides(rows)
+        events = await self.with_overrides(rows)
         return events[0] if events else None
 
     async def from_source(self, group: str, source: str) -> list[Event]:
         rows = await self.store.fetchall(
             "SELECT * FROM agenda_events WHERE group_name = ? AND source = ?", (group, source)
         )
-        return await self._with_overrides(rows)
+        return await self.with_overrides(rows)
 
     async def in_window(
         self,
@@ -265,7 +278,7 @@ class EventRepo:
             sql += " AND group_name IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(groups)))
         rows = await self.store.fetchall(sql + " ORDER BY start_utc, id", params)
-        return await self._with_overrides(rows)
+        return await self.with_overrides(rows)
 
     async def all_events(self, groups: Sequence[str] | None, since: datetime) -> list[Event]:
         """Everything still running after `since`, cancelled ones included (for ICS)."""
@@ -275,7 +288,7 @@ class EventRepo:
             sql += " AND group_name IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(groups)))
         rows = await self.store.fetchall(sql + " ORDER BY start_utc, id", params)
-        return await self._with_overrides(rows)
+        return await self.with_overrides(rows)
 
     # -- reminder bookkeeping ------------------------------------------------------------
     async def schedule_of(self, event_id: int) -> Schedule | None:
@@ -293,7 +306,7 @@ class EventRepo:
             " AND next_check_utc <= ? ORDER BY next_check_utc LIMIT ?",
             (utc_text(now), limit),
         )
-        events = await self._with_overrides(rows)
+        events = await self.with_overrides(rows)
         return [
             (e, Schedule(parse_utc(r["checked_until_utc"]), _opt_utc(r["next_check_utc"])))
             for e, r in zip(events, rows, strict=True)
@@ -364,6 +377,17 @@ class EventRepo:
             "SELECT status, COUNT(*) FROM agenda_reminders GROUP BY status"
         )
         return {str(r[0]): int(r[1]) for r in rows}
+
+
+async def write_block_in(
+    db: aiosqlite.Connection, event_id: int, event: Event, stamp: datetime
+) -> None:
+    """The event's VEVENTs for the feed, written last (the feed's triggers clear them)."""
+    block, zones = event_block(event, stamp)
+    await db.execute(
+        "UPDATE agenda_events SET ics_block = ?, ics_zones = ? WHERE id = ?",
+        (block, json.dumps(zones), event_id),
+    )
 
 
 def _schedule_values(schedule: Schedule) -> list[Any]:

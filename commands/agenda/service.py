@@ -27,6 +27,7 @@ from commands.agenda.config import AgendaConfig
 from commands.agenda.engine import ReminderEngine
 from commands.agenda.groups import event_targets, zone_of
 from commands.agenda.model import CANCELLED, Event, Occurrence, floor_second, local_midnight
+from commands.agenda.occurrences import Listing, OccurrenceIndex
 from commands.agenda.offsets import Offset
 from commands.agenda.recurrence import last_end, occurrences_between
 
@@ -80,7 +81,7 @@ class AgendaService:
         self.now = now
         self.engine = ReminderEngine(config, agenda, store, outbox, now=now, scheduler=scheduler)
         self.repo = self.engine.repo
-        self.revision = 0  # bumped on every write from this process (for caches)
+        self.occurrences = OccurrenceIndex(self.repo.store, self.repo.by_ids)
 
     @classmethod
     def from_services(cls, services: Services, agenda: AgendaConfig) -> AgendaService:
@@ -126,6 +127,13 @@ class AgendaService:
         found = await self.upcoming(groups, query.start, query.end)
         return [digest_item(o) for o in found]
 
+    async def listing(
+        self, groups: Sequence[str] | None, start: datetime, end: datetime, limit: int
+    ) -> Listing:
+        """The first `limit` occurrences in [start, end) and how many there are, read from
+        the occurrence index (what `upcoming` finds, without reading every event)."""
+        return await self.occurrences.listing(groups, start, end, limit)
+
     # -- writing ---------------------------------------------------------------------
     async def create(self, event: Event) -> Event:
         now = floor_second(self.now())
@@ -134,7 +142,6 @@ class AgendaService:
         schedule = self.engine.schedule_from(event, now)
         async with self.engine.lock:
             event_id = await self.repo.insert(event, last_end(event), schedule, now)
-        self.revision += 1
         await self.engine.arm()
         logger.info("agenda: event %d created in group %s", event_id, event.group)
         return replace(event, id=event_id)
@@ -147,7 +154,6 @@ class AgendaService:
             since = now if moved or current is None else current.checked_until
             schedule = self.engine.schedule_from(after, since)
             await self.repo.update(after, last_end(after), schedule, now)
-        self.revision += 1
         await self.engine.arm()
         return after
 

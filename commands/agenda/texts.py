@@ -177,6 +177,8 @@ ICS_NOT_PUBLISHED = (
 # --- announcements (reminders and notices) -----------------------------------------
 REMINDER = "**Rappel** : {title}"
 REMINDER_LATE = "**Rappel** (rappel en retard) : {title}"
+REMINDERS = "**Rappels** : {count} rendez-vous"
+REMINDERS_LATE = "**Rappels** (en retard) : {count} rendez-vous"
 NOTICE_CANCELLED = "**Annulé** : {title}, qui était prévu {when}."
 NOTICE_DATE_CANCELLED = "**Annulé le {day}** : {title}. Les autres dates sont maintenues."
 NOTICE_MOVED = "**Changement** : {title}"

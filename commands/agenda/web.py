@@ -10,7 +10,6 @@ asks for its address (`agenda.http`); the engine starts and stops it with the ap
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
@@ -19,8 +18,8 @@ from aiohttp import web
 from bot.web import Handler, Listening, WebHost
 from commands.agenda import html_page, texts
 from commands.agenda.config import HttpConfig
+from commands.agenda.feed import FeedQuery, IcsFeed
 from commands.agenda.groups import Group, all_groups, find_group
-from commands.agenda.ics_write import write_calendar
 from commands.agenda.service import AgendaService
 
 logger = logging.getLogger(__name__)
@@ -41,8 +40,7 @@ class AgendaWeb:
         self._service = service
         self._http = http
         self._address: Listening | None = None
-        # Last ICS body per calendar, with the agenda version it was built from.
-        self._ics_cache: dict[str, tuple[tuple[object, ...], bytes]] = {}
+        self._feed = IcsFeed(service.repo)
 
     def _routes(self) -> list[tuple[str, Handler]]:
         return [
@@ -80,15 +78,6 @@ class AgendaWeb:
         group = find_group(self._service.config, name)
         return None if group is None else ([group], group)
 
-    async def _version(self) -> tuple[object, ...]:
-        """Changes whenever an event is saved (here or by `relais agenda import`), and each
-        day (past events leave the feed)."""
-        row = await self._service.repo.store.fetchone(
-            "SELECT COUNT(*), MAX(updated_at) FROM agenda_events"
-        )
-        today = self._service.now().date()
-        return (today, self._service.revision, *(tuple(row) if row is not None else ()))
-
     async def _root(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/agenda")
 
@@ -98,24 +87,26 @@ class AgendaWeb:
             return _not_found()
         groups, group = found
         service = self._service
-        name = texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE
-        version = await self._version()
-        cached = self._ics_cache.get(name)
-        if cached is not None and cached[0] == version:
-            body = cached[1]
-        else:
-            now = service.now()
-            events = await service.repo.all_events(
-                [g.name for g in groups], now - timedelta(days=ICS_PAST_DAYS)
-            )
-            tz = group.tz.key if group else service.config.timezone
-            # icalendar is slow on big agendas (~3 s for 10,000 events): off the loop.
-            body = await asyncio.to_thread(write_calendar, events, name=name, tz=tz, now=now)
-            self._ics_cache[name] = (version, body)
-        return web.Response(
-            body=body,
-            headers={**_HEADERS, "Content-Type": "text/calendar; charset=utf-8"},
+        query = FeedQuery.for_day(
+            [g.name for g in groups],
+            service.now(),
+            ICS_PAST_DAYS,
+            name=texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE,
+            tz=group.tz.key if group else service.config.timezone,
         )
+        etag = await self._feed.etag(query)
+        headers = {**_HEADERS, "ETag": etag}
+        if _matches(request.headers.get("If-None-Match", ""), etag):
+            return web.Response(status=304, headers=headers)
+        await self._feed.fill_missing(query)
+        response = web.StreamResponse(
+            headers={**headers, "Content-Type": "text/calendar; charset=utf-8"}
+        )
+        await response.prepare(request)
+        async for chunk in self._feed.chunks(query):
+            await response.write(chunk)
+        await response.write_eof()
+        return response
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
         found = self._group(request)
@@ -125,15 +116,15 @@ class AgendaWeb:
         service = self._service
         now = service.now()
         days = self._http.page_days
-        occurrences = await service.upcoming(
-            [g.name for g in groups], now, now + timedelta(days=days)
+        listing = await service.listing(
+            [g.name for g in groups], now, now + timedelta(days=days), MAX_PAGE_ITEMS
         )
         tz = group.tz if group else groups[0].tz
         links: list[tuple[str, str]] = []
         if group is None and len(groups) > 1:
             links = [(g.name, f"/{g.name}/agenda") for g in groups]
         html = html_page.render_page(
-            occurrences[:MAX_PAGE_ITEMS],
+            listing.shown,
             title=texts.PAGE_TITLE_GROUP.format(group=group.name) if group else texts.PAGE_TITLE,
             tz=tz,
             now=now,
@@ -145,6 +136,12 @@ class AgendaWeb:
         return web.Response(
             text=html, headers={**_HEADERS, "Content-Type": "text/html; charset=utf-8"}
         )
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison: any listed tag, weak or strong, or `*`."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
 
 
 def _not_found() -> web.Response:

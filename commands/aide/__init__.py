@@ -5,14 +5,19 @@ The smallest feature, and the model for the others (see docs/adding-a-feature.md
 
 from __future__ import annotations
 
-from bot.context import Services
+from typing import TYPE_CHECKING
+
 from bot.feature import Feature
-from bot.router import Router
-from commands.aide.commands import AideCommands
+
+if TYPE_CHECKING:
+    from bot.context import Services
+    from bot.router import Router
 
 
 class AideFeature(Feature):
     name = "aide"
 
     def setup(self, services: Services, router: Router) -> None:
+        from commands.aide.commands import AideCommands  # loaded when the bot runs
+
         router.register_all(AideCommands(router))

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigSection
-from bot.context import Services
 from bot.feature import Feature
-from bot.router import Router
-from bot.scheduler import Scheduler
-from commands.temoignage import records, service
-from commands.temoignage.commands import TemoignageCommands
+from commands.temoignage import records
 from commands.temoignage.config import RENAMED, SECTION, TemoignagesConfig, parse, settings
-from commands.temoignage.flow import TestimonyFlow
+
+if TYPE_CHECKING:
+    from bot.context import Services
+    from bot.router import Router
+    from bot.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,11 @@ class TemoignageFeature(Feature):
     config_section = ConfigSection(SECTION, parse, renamed=RENAMED)
 
     def setup(self, services: Services, router: Router) -> None:
+        # Loaded when the bot runs: a `relais` verb does not pay for the flow.
+        from commands.temoignage import service
+        from commands.temoignage.commands import TemoignageCommands
+        from commands.temoignage.flow import TestimonyFlow
+
         config = settings(services)
         flow = TestimonyFlow(config, services.config.command_prefix)
         services.conversations.register(flow)

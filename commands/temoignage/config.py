@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.configcheck import ConfigReader, Renamed
-from bot.context import Services
 from commands.temoignage.crypto import decode_key, public_key_problem
+
+if TYPE_CHECKING:
+    from bot.context import Services
 
 SECTION = "testimonies"
 # The section and its keys were French until 0.2.

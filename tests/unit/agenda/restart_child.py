@@ -7,13 +7,15 @@
 three rooms. "run" starts the App with the clock at DUE + 10 minutes (the bot was down
 when they fell due) and a transport that behaves like a server honouring idempotency
 keys: every delivery attempt is appended to attempts.log, and each key is accepted
-once into accepted.log. It runs until killed.
+once into accepted.log, with each reminder an accepted message lists (room and title)
+into reminders.log. It runs until killed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +25,7 @@ from bot.message import Outgoing
 from commands.agenda.model import Event
 from tests.unit.agenda.conftest import PARIS, Clock, features, make_config, service_of
 
-EVENTS = 40
+EVENTS = 120  # 3 grouped messages per room
 ROOMS = ["console:salon:a", "console:salon:b", "console:salon:c"]
 DUE = datetime(2026, 6, 6, 13, 0, tzinfo=PARIS)
 SEEDED_AT = DUE - timedelta(days=3)
@@ -41,6 +43,7 @@ class ServerLike:
         accepted = log_dir / "accepted.log"
         self.seen = set(accepted.read_text().split()) if accepted.exists() else set()
         self.accepted = accepted.open("a", encoding="utf-8")
+        self.reminders = (log_dir / "reminders.log").open("a", encoding="utf-8")
 
     def _write(self, handle, key: str) -> None:  # type: ignore[no-untyped-def]
         handle.write(key + "\n")
@@ -48,10 +51,12 @@ class ServerLike:
         os.fsync(handle.fileno())
 
     async def deliver(self, item: Outgoing) -> str | None:
-        await asyncio.sleep(0.02)  # a network round trip
+        await asyncio.sleep(0.1)  # a slow network round trip
         self._write(self.attempts, item.key)
         if item.key not in self.seen:
             self.seen.add(item.key)
+            for title in re.findall(r"\*\*(Réunion \d+)\*\*", item.text):
+                self._write(self.reminders, f"{item.channel.key}|{title.replace(' ', '_')}")
             self._write(self.accepted, item.key)
         return item.key
 
