@@ -178,14 +178,19 @@ class ReminderEngine:
     async def _run(self, now: datetime) -> RunReport:
         report = RunReport()
         while True:
-            batch = await self.repo.due_for_check(now)
-            if not batch:
-                return report
-            plan = _Plan()
-            for event, schedule in batch:
-                self._plan_event(event, schedule, now, plan)
-            report.checked += len(batch)
-            await self._commit(plan, now, report)
+            # Read, decide and claim in one transaction: an event saved meanwhile (by a
+            # command, inside its own transaction) is seen wholly before or wholly after.
+            # Writers never take `self.lock`, so the two never wait for each other.
+            async with self._store.transaction():
+                batch = await self.repo.due_for_check(now)
+                if not batch:
+                    return report
+                plan = _Plan()
+                for event, schedule in batch:
+                    self._plan_event(event, schedule, now, plan)
+                report.checked += len(batch)
+                claimed, skipped = await self._claim(plan, now)
+            await self._queue(claimed, skipped, now, report)
 
     def _plan_event(self, event: Event, schedule: Schedule, now: datetime, plan: _Plan) -> None:
         grace = timedelta(minutes=self._agenda.late_grace_minutes)
@@ -243,7 +248,9 @@ class ReminderEngine:
             first.target, text, kind=ReplyKind.ANNOUNCEMENT, key=key, expires_at=expires.timestamp()
         )
 
-    async def _commit(self, plan: _Plan, now: datetime, report: RunReport) -> None:
+    async def _claim(
+        self, plan: _Plan, now: datetime
+    ) -> tuple[list[_Send], list[tuple[Marker, Verdict]]]:
         decided_at = utc_text(now)
         claimed: list[_Send] = []
         async with self._store.transaction() as db:
@@ -257,6 +264,15 @@ class ReminderEngine:
             ]
             for event_id, schedule in plan.schedules:
                 await self.repo.set_schedule_in(db, event_id, schedule)
+        return claimed, skipped
+
+    async def _queue(
+        self,
+        claimed: list[_Send],
+        skipped: list[tuple[Marker, Verdict]],
+        now: datetime,
+        report: RunReport,
+    ) -> None:
         for marker, verdict in skipped:
             logger.warning(
                 "reminder skipped (%s): event %d, occurrence %s, offset %s, due %s, via %s",

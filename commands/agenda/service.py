@@ -140,8 +140,10 @@ class AgendaService:
         if not event.uid:
             event = replace(event, uid=new_uid())
         schedule = self.engine.schedule_from(event, now)
-        async with self.engine.lock:
-            event_id = await self.repo.insert(event, last_end(event), schedule, now)
+        # No engine lock here: a reminder run reads and claims in one store transaction,
+        # so this write lands wholly before or after it (and a command calling this from
+        # inside its own transaction cannot deadlock with a run).
+        event_id = await self.repo.insert(event, last_end(event), schedule, now)
         await self.engine.arm()
         logger.info("agenda: event %d created in group %s", event_id, event.group)
         return replace(event, id=event_id)
@@ -149,7 +151,7 @@ class AgendaService:
     async def update(self, after: Event, *, moved: bool = False) -> Event:
         """Save; a moved event's reminders start afresh from now."""
         now = floor_second(self.now())
-        async with self.engine.lock:
+        async with self.repo.store.transaction():
             current = await self.repo.schedule_of(after.id)
             since = now if moved or current is None else current.checked_until
             schedule = self.engine.schedule_from(after, since)

@@ -6,9 +6,9 @@
 "seed" stores EVENTS events whose "2h" reminders all fall due at DUE, in a group with
 three rooms. "run" starts the App with the clock at DUE + 10 minutes (the bot was down
 when they fell due) and a transport that behaves like a server honouring idempotency
-keys: every delivery attempt is appended to attempts.log, and each key is accepted
-once into accepted.log, with each reminder an accepted message lists (room and title)
-into reminders.log. It runs until killed.
+keys: every delivery attempt is appended to attempts.log, and each key is accepted once
+into accepted.log: one line per message, the key then each reminder it lists (room and
+title), written at once so that a kill cannot leave half a record. It runs until killed.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ class ServerLike:
     def __init__(self, log_dir: Path) -> None:
         self.attempts = (log_dir / "attempts.log").open("a", encoding="utf-8")
         accepted = log_dir / "accepted.log"
-        self.seen = set(accepted.read_text().split()) if accepted.exists() else set()
+        known = accepted.read_text().splitlines() if accepted.exists() else []
+        self.seen = {line.split()[0] for line in known if line.strip()}
         self.accepted = accepted.open("a", encoding="utf-8")
-        self.reminders = (log_dir / "reminders.log").open("a", encoding="utf-8")
 
     def _write(self, handle, key: str) -> None:  # type: ignore[no-untyped-def]
         handle.write(key + "\n")
@@ -55,9 +55,9 @@ class ServerLike:
         self._write(self.attempts, item.key)
         if item.key not in self.seen:
             self.seen.add(item.key)
-            for title in re.findall(r"\*\*(Réunion \d+)\*\*", item.text):
-                self._write(self.reminders, f"{item.channel.key}|{title.replace(' ', '_')}")
-            self._write(self.accepted, item.key)
+            titles = re.findall(r"\*\*(Réunion \d+)\*\*", item.text)
+            listed = [f"{item.channel.key}|{title.replace(' ', '_')}" for title in titles]
+            self._write(self.accepted, " ".join([item.key, *listed]))
         return item.key
 
 

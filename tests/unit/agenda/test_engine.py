@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import Context
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -303,3 +305,27 @@ async def test_no_grace_still_sends_a_reminder_one_busy_second_late(tmp_path: Pa
         assert (await service.engine.run_due()).sent == 1
         assert len(await reminders(app, transport)) == 1
         assert "en retard" not in transport.sent[-1].text
+
+
+async def test_a_reminder_run_and_an_organiser_saving_an_event_never_wait_for_each_other(
+    tmp_path: Path,
+) -> None:
+    """A command runs in one store transaction; if a reminder run started meanwhile, it
+    waits for the store while the command saves an event. Saving must not wait for the
+    run in turn (that was a deadlock: the bot froze for good)."""
+    clock = Clock(T0)
+    async with running(make_config(tmp_path), clock) as (app, transport):
+        service = service_of(app)
+        await service.create(new_event(SATURDAY))
+        clock.set(J7)  # one reminder due
+        store = app.services.store
+        async with asyncio.timeout(10):  # a deadlock fails here instead of hanging
+            async with store.transaction():  # what the router does around a command
+                # As the scheduler starts it: in its own context, outside the command's.
+                run = asyncio.create_task(service.engine.run_due(), context=Context())
+                await asyncio.sleep(0.05)  # the run is under way, waiting for the store
+                created = await service.create(new_event(SATURDAY, title="Réunion"))
+                await service.update(replace(created, place="Salle des fêtes"))
+            report = await run
+        assert report.sent == 1
+        assert len(await reminders(app, transport)) == 1
