@@ -148,6 +148,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bot.assistant.run import run_assistant
 
     setup_logging("WARNING", args.verbose)
+    # The assistant explains failures in French; nio's retry warnings would only confuse.
+    if not args.verbose:
+        logging.getLogger("nio").setLevel(logging.ERROR)
     return run_assistant(
         args, lambda path: load_config(path, sections=feature_sections(args.features))
     )

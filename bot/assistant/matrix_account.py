@@ -19,6 +19,7 @@ from nio import (
 from bot.assistant import texts
 
 DEVICE_NAME = "Relais (relais init)"
+REQUEST_TIMEOUT = 20.0
 # Only what a listing needs: room names and aliases, no timeline, no members.
 LISTING_FILTER = {
     "presence": {"types": []},
@@ -57,7 +58,14 @@ class MatrixAccount:
     def __init__(self, homeserver: str, user: str) -> None:
         self.homeserver = homeserver
         self.user_id = user
-        config = AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False)
+        # Fail fast and explain, rather than nio's patient retries: a person is waiting.
+        config = AsyncClientConfig(
+            encryption_enabled=False,
+            store_sync_tokens=False,
+            max_timeouts=1,
+            max_limit_exceeded=0,
+            request_timeout=REQUEST_TIMEOUT,
+        )
         self._client = AsyncClient(homeserver, user, config=config)
         self._logged_in = False
 

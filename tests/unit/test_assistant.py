@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import stat
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from bot.assistant import answers
 from bot.assistant.config_text import Answers, ChosenRoom, render
-from bot.assistant.matrix_account import Room, homeserver_url
+from bot.assistant.matrix_account import MatrixAccount, MatrixProblem, Room, homeserver_url
 from bot.assistant.prompter import Problem, Prompter, Stop
 from bot.config import load_config
 from bot.configcheck import ConfigError
@@ -109,3 +111,17 @@ def test_a_missing_or_shared_secrets_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "secrets.env").unlink()
     with pytest.raises(ConfigError, match=r"relais\.secrets_file"):
         load_config(path, environ={})
+
+
+async def test_an_unreachable_homeserver_is_explained_at_once() -> None:
+    """nio would retry for ever with growing pauses; the person waiting gets a reason."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends: nobody listens
+    account = MatrixAccount(f"http://127.0.0.1:{port}", "relais")
+    try:
+        async with asyncio.timeout(30):
+            with pytest.raises(MatrixProblem, match="ne répond pas"):
+                await account.log_in("mot de passe")
+    finally:
+        await account.close()
