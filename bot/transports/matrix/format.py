@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -37,12 +38,22 @@ def _spaced_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# One converter, reset after each text (Python-Markdown's documented way to convert many
+# documents): building one costs as much as converting a short reply. Only the event loop
+# thread formats messages, so it is never used by two threads at once.
+_MARKDOWN = markdown.Markdown(extensions=["nl2br", "sane_lists"], output_format="html")
+
+
+# The same texts come back often (help, rights topics, menus): rendering and sanitising
+# one is most of the CPU a reply costs. The key is the whole text, the result immutable.
+@lru_cache(maxsize=128)
 def to_html(text: str) -> str:
     # Our texts are Markdown, never HTML: "<question>" in a usage line must stay visible.
     escaped = html.escape(text, quote=False)
-    rendered = markdown.markdown(
-        _spaced_lists(escaped), extensions=["nl2br", "sane_lists"], output_format="html"
-    )
+    try:
+        rendered = _MARKDOWN.convert(_spaced_lists(escaped))
+    finally:
+        _MARKDOWN.reset()
     return nh3.clean(
         rendered,
         tags=_ALLOWED_TAGS,
