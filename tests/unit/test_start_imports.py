@@ -43,3 +43,6 @@ def test_the_bot_starts_without_what_only_some_actions_need() -> None:
     assert "icalendar" not in loaded
     # The testimony scrubber: the first preview of a testimony.
     assert "commands.temoignage.scrub" not in loaded
+    # The web server (no feature serves pages here) and the letter's feed writer.
+    assert "aiohttp.web" not in loaded
+    assert "feedgen" not in loaded
