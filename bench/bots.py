@@ -148,6 +148,17 @@ class RelaisRun(BotRun):
     def command(self) -> list[str]:
         return [sys.executable, "-m", "bot.cli", "run", "--config", str(self.config_path)]
 
+    def start(self, *, extra_args: tuple[str, ...] = ()) -> None:
+        # Run as installed: pip byte-compiles Relais (and matrix-reminder-bot) at install;
+        # under PYTHONDONTWRITEBYTECODE a source tree would compile every module each start.
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "bot", "commands"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        super().start(extra_args=extra_args)
+
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bot.cli", *args, "--config", str(self.config_path)],

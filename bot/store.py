@@ -204,9 +204,9 @@ class Store:
         """One write statement (in its own transaction unless inside one); rows changed."""
         async with self._access():
             cursor = await self.db.execute(sql, params)
-            rowcount = cursor.rowcount
-            await cursor.close()
-        return int(rowcount)
+        # Not closed: every await is a trip to the connection's thread, and sqlite3 has
+        # already reset a write statement that ran to completion (a cursor needs no close).
+        return int(cursor.rowcount)
 
     async def insert(self, sql: str, params: Params = ()) -> int | None:
         """An INSERT; the new row id, or None when nothing was inserted (a conflict ignored).
@@ -215,8 +215,7 @@ class Store:
         """
         async with self._access():
             cursor = await self.db.execute(sql, params)
-            row_id = cursor.lastrowid if cursor.rowcount > 0 else None
-            await cursor.close()
+        row_id = cursor.lastrowid if cursor.rowcount > 0 else None  # not closed, as above
         return None if row_id is None else int(row_id)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:

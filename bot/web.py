@@ -15,12 +15,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiohttp import web
+if TYPE_CHECKING:
+    # The server half of aiohttp (~2 MB) loads when a server starts or a page is built:
+    # a bot that serves nothing never needs it.
+    from aiohttp import web
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[["web.Request"], Awaitable["web.StreamResponse"]]
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
@@ -82,6 +86,8 @@ class WebHost:
 
     # -- lifecycle (the engine) --------------------------------------------------------------
     def application(self) -> web.Application:
+        from aiohttp import web
+
         app = web.Application()
         app.on_response_prepare.append(_secure)
         for path, handler in self._routes:
@@ -92,6 +98,8 @@ class WebHost:
         """Listen on every address asked for; how many sites started."""
         if not self.wanted or self._runner is not None:
             return 0
+        from aiohttp import web
+
         runner = web.AppRunner(self.application(), access_log=None)
         await runner.setup()
         self._runner = runner
@@ -130,6 +138,8 @@ async def _secure(request: web.Request, response: web.StreamResponse) -> None:
 
 
 def html_response(text: str, *, status: int = 200, cache_seconds: int = 300) -> web.Response:
+    from aiohttp import web
+
     return web.Response(
         text=text,
         status=status,

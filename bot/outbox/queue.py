@@ -10,7 +10,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from bot.config import OutboxConfig
@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 30.0
 # A burst of private deliveries is followed by one journal truncation, this much later.
 JOURNAL_WIPE_DELAY_SECONDS = 0.2
+_INSERT = (
+    "INSERT INTO outbox (key, transport, channel_id, is_direct, channel_group, kind, text,"
+    " in_reply_to, reply_context, sealed, expires_at, notify, next_attempt_at, created_at)"
+    f" VALUES ({', '.join('?' * 14)}) ON CONFLICT(key) DO NOTHING"
+)
 EXPIRED_REASON = "plus utile : l'heure limite est passée avant que le message puisse partir"
 
 
@@ -100,25 +105,19 @@ class Outbox:
             if any(d.channel.is_direct for d in drafts)
             else None
         )
-        async with self._store.transaction() as db:
+        # One draft is one INSERT, atomic by itself: no transaction (or savepoint) of its
+        # own around it, which would cost two more trips to the database thread.
+        async with self._store.transaction() if len(drafts) > 1 else _nothing():
             for draft in drafts:
                 key = draft.key or f"relais-{uuid.uuid4().hex}"
                 values = row_values(draft, box)
-                cursor = await db.execute(
-                    "INSERT INTO outbox (key, transport, channel_id, is_direct, channel_group,"
-                    " kind, text, in_reply_to, reply_context, sealed, expires_at, notify,"
-                    " next_attempt_at, created_at)"
-                    f" VALUES ({', '.join('?' * 14)}) ON CONFLICT(key) DO NOTHING",
-                    (key, *values, draft.expires_at, draft.notify, now, now),
+                row_id = await self._store.insert(
+                    _INSERT, (key, *values, draft.expires_at, draft.notify, now, now)
                 )
-                if cursor.rowcount:
-                    ids.append(int(cursor.lastrowid or 0))
-                else:
-                    row = await (
-                        await db.execute("SELECT id FROM outbox WHERE key = ?", (key,))
-                    ).fetchone()
-                    ids.append(int(row[0]) if row else 0)
-                await cursor.close()
+                if row_id is None:
+                    row = await self._store.fetchone("SELECT id FROM outbox WHERE key = ?", (key,))
+                    row_id = int(row[0]) if row else 0
+                ids.append(row_id)
         self._wake.set()
         return ids
 
@@ -392,3 +391,8 @@ class Outbox:
             "DELETE FROM outbox WHERE status != 'pending' AND done_at < ?",
             (self._clock() - older_than_seconds,),
         )
+
+
+@contextlib.asynccontextmanager
+async def _nothing() -> AsyncIterator[None]:
+    yield

@@ -47,8 +47,6 @@ class AgendaFeature(Feature):
         from commands.agenda.flow import AgendaFlow
         from commands.agenda.groups import find_group
         from commands.agenda.service import AgendaService
-        from commands.agenda.sync import sync_feed
-        from commands.agenda.web import AgendaWeb
 
         agenda = services.config.feature(self.name, AgendaConfig)
         service = AgendaService.from_services(services, agenda)
@@ -58,6 +56,9 @@ class AgendaFeature(Feature):
         services.scheduler.on_start(self.name, service.engine.start)
 
         async def schedule_feeds(scheduler: Scheduler) -> None:
+            # Reading ICS (icalendar) loads only when feeds are configured.
+            from commands.agenda.sync import sync_feed
+
             first = datetime.now(UTC) + timedelta(seconds=FEED_FIRST_DELAY_SECONDS)
             for index, feed in enumerate(agenda.feeds):
                 group = find_group(services.config, feed.group)
@@ -74,6 +75,8 @@ class AgendaFeature(Feature):
         if agenda.feeds:
             services.scheduler.on_start("agenda-feeds", schedule_feeds)
         if agenda.http.enabled:
+            from commands.agenda.web import AgendaWeb  # serves ICS: loads icalendar
+
             web = AgendaWeb(service, agenda.http)
             web.register(services.web)
             self.web = web

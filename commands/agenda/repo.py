@@ -12,7 +12,6 @@ from typing import Any
 import aiosqlite
 
 from bot.store import Store
-from commands.agenda.ics_write import event_block
 from commands.agenda.model import (
     CONFIRMED,
     Event,
@@ -383,6 +382,10 @@ async def write_block_in(
     db: aiosqlite.Connection, event_id: int, event: Event, stamp: datetime
 ) -> None:
     """The event's VEVENTs for the feed, written last (the feed's triggers clear them)."""
+    # icalendar (~30 ms, several MB) loads with the first event written, not at start:
+    # a bot that only answers commands never needs it.
+    from commands.agenda.ics_write import event_block
+
     block, zones = event_block(event, stamp)
     await db.execute(
         "UPDATE agenda_events SET ics_block = ?, ics_zones = ? WHERE id = ?",

@@ -32,7 +32,6 @@ class LettreFeature(Feature):
     def setup(self, services: Services, router: Router) -> None:
         from commands.lettre.commands import LettreCommands
         from commands.lettre.engine import LetterEngine
-        from commands.lettre.web import LetterWeb
 
         settings = services.config.feature(SECTION, LetterConfig)
         self.engine = LetterEngine(
@@ -48,4 +47,6 @@ class LettreFeature(Feature):
         if settings.enabled:
             services.scheduler.on_start(self.name, self.engine.start)
             if settings.any_wants("web"):
+                from commands.lettre.web import LetterWeb  # aiohttp.web, feedgen
+
                 LetterWeb(self.engine.repo, settings.title, services.web).register(services.web)

@@ -29,7 +29,6 @@ from commands.temoignage.answers import (
 )
 from commands.temoignage.config import TemoignagesConfig
 from commands.temoignage.records import CONSENT_PUBLISH, CONSENT_READ
-from commands.temoignage.scrub import LIMITS_FR, scrub
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +212,9 @@ class TestimonyFlow:
 
     async def _preview(self, given: Input, data: dict[str, Any]) -> Turn:
         """The anonymised version (of the story, or of the person's corrected version)."""
-        preview = texts.PREVIEW.format(texte=scrub(_to_publish(data)), limites=LIMITS_FR)
+        from commands.temoignage.scrub import LIMITS_FR  # see _scrubbed
+
+        preview = texts.PREVIEW.format(texte=_scrubbed(_to_publish(data)), limites=LIMITS_FR)
         await service.send_private(given.services, given.message, preview, "apercu")
         return Turn([texts.CONFIRM_ASK], "confirm", data)
 
@@ -226,7 +227,8 @@ class TestimonyFlow:
         if not answer:
             reply = texts.CONFIRM_NO.format(menu=self._consent_menu(), p=self.prefix)
             return Turn([reply], "consent")
-        return await self._finish(given, CONSENT_PUBLISH, scrub(_to_publish(given.data)), "confirm")
+        published = _scrubbed(_to_publish(given.data))
+        return await self._finish(given, CONSENT_PUBLISH, published, "confirm")
 
     async def _correct(self, given: Input) -> Turn:
         """The person sends the version to publish, corrected by hand; the whole story is
@@ -261,3 +263,11 @@ def _to_publish(data: dict[str, Any]) -> str:
     """What would be published: the corrected version if the person sent one, else the story."""
     corrected = data.get("corrected")
     return str(corrected) if corrected else service.Draft.from_data(data).story
+
+
+def _scrubbed(text: str) -> str:
+    """The scrubber compiles dozens of regular expressions (~60 ms): it loads with the
+    first testimony previewed, not when the bot starts."""
+    from commands.temoignage.scrub import scrub
+
+    return scrub(text)

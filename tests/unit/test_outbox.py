@@ -389,3 +389,33 @@ async def test_messages_recorded_by_another_process_are_picked_up(
     await outbox.stop()
     assert transport.texts() == ["importé"]
     await store.close()
+
+
+async def test_recording_returns_the_same_id_for_a_key_alone_or_among_others(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+    outbox = Outbox(store, FAST)
+    first = await outbox.enqueue(OutgoingDraft(ROOM, "un", key="k-1"))
+    again = await outbox.enqueue(OutgoingDraft(ROOM, "un", key="k-1"))
+    both = await outbox.enqueue_many(
+        [OutgoingDraft(ROOM, "un", key="k-1"), OutgoingDraft(ROOM, "deux", key="k-2")]
+    )
+    assert first > 0 and again == first and both[0] == first and both[1] > first
+    await store.close()
+
+
+async def test_a_message_recorded_inside_a_transaction_that_fails_is_not_kept(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(tmp_path / "db.sqlite3")
+    outbox = Outbox(store, FAST)
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await outbox.enqueue(OutgoingDraft(ROOM, "seul", key="alone"))
+            await outbox.enqueue_many(
+                [OutgoingDraft(ROOM, "a", key="a"), OutgoingDraft(ROOM, "b", key="b")]
+            )
+            raise RuntimeError("the handler failed after recording")
+    assert await store.fetchall("SELECT key FROM outbox") == []
+    await store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -37,12 +38,19 @@ def _spaced_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# One converter, reset after each text (Python-Markdown's documented way to convert many
+# documents): building one costs as much as converting a short reply. Only the event loop
+# thread formats messages, so it is never used by two threads at once.
+_MARKDOWN = markdown.Markdown(extensions=["nl2br", "sane_lists"], output_format="html")
+
+
 def to_html(text: str) -> str:
     # Our texts are Markdown, never HTML: "<question>" in a usage line must stay visible.
     escaped = html.escape(text, quote=False)
-    rendered = markdown.markdown(
-        _spaced_lists(escaped), extensions=["nl2br", "sane_lists"], output_format="html"
-    )
+    try:
+        rendered = _MARKDOWN.convert(_spaced_lists(escaped))
+    finally:
+        _MARKDOWN.reset()
     return nh3.clean(
         rendered,
         tags=_ALLOWED_TAGS,
@@ -50,6 +58,12 @@ def to_html(text: str) -> str:
         url_schemes={"https", "http", "mailto", "tel", "matrix"},
         link_rel="noopener",
     ).strip()
+
+
+# The same texts come back often in rooms (help, rights topics, menus): rendering and
+# sanitising one is most of the CPU a reply costs. Only texts sent to rooms are kept here;
+# a private reply is never held in memory after it is sent.
+_shared_html = lru_cache(maxsize=128)(to_html)
 
 
 def to_plain(text: str) -> str:
@@ -76,13 +90,14 @@ def split_text(text: str, limit: int = MAX_BODY_CHARS) -> list[str]:
 
 
 def message_content(
-    text: str, *, notice: bool = True, reply_to: str | None = None
+    text: str, *, notice: bool = True, reply_to: str | None = None, shared: bool = False
 ) -> dict[str, Any]:
+    """`shared`: a text sent to a room (not a private one), whose rendering may be kept."""
     content: dict[str, Any] = {
         "msgtype": "m.notice" if notice else "m.text",
         "body": to_plain(text),
         "format": "org.matrix.custom.html",
-        "formatted_body": to_html(text),
+        "formatted_body": _shared_html(text) if shared else to_html(text),
     }
     if reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}

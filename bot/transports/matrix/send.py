@@ -44,7 +44,12 @@ class EventSender:
         event_id: str | None = None
         for index, part in enumerate(parts):
             txn_id = item.key if len(parts) == 1 else f"{item.key}-{index + 1}"
-            content = message_content(part, notice=True, reply_to=reply_to if index == 0 else None)
+            content = message_content(
+                part,
+                notice=True,
+                reply_to=reply_to if index == 0 else None,
+                shared=not item.channel.is_direct,
+            )
             event_id = await self._send(room_id, content, txn_id)
         return event_id
 
