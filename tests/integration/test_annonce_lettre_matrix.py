@@ -6,12 +6,13 @@ formatted letter in the room."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from commands.lettre.config import WEEKDAYS
 from devserver.synapse import LocalSynapse
 from tests.kit.matrix import (
     Person,
@@ -50,7 +51,11 @@ async def test_announcement_arrives_once_and_the_letter_is_one_formatted_message
         organisers=[alice.user_id],
         groups=[{"name": "g", "rooms": [room_id]}],
     )
-    set_feature_config(bot, {"letter": {"enabled": True}})
+    # This test runs on the real clock: the letter's own day is put three days away, so
+    # that no scheduled letter (or preview) falls during the test whatever the day and
+    # hour, and « !lettre envoyer » is the only letter sent.
+    weekday = WEEKDAYS[(datetime.now(PARIS).weekday() + 3) % 7]
+    set_feature_config(bot, {"letter": {"enabled": True, "weekday": weekday}})
     await bot.start()
     try:
         await alice.wait_joined(room_id, bot_user.user_id)
