@@ -293,6 +293,13 @@ def build_recurrence(phrases: Sequence[Phrase], ctx: Context) -> Resolved:
     rrule = f"FREQ=WEEKLY;BYDAY={','.join(RRULE_DAYS[d] for d in weekdays)}"
     if not weekdays:
         rrule = "FREQ=DAILY"
+    return finish_recurrence(day, found, rrule, until, ctx)
+
+
+def finish_recurrence(
+    day: date, found: Time | None, rrule: str, until: DayRef | None, ctx: Context
+) -> Resolved:
+    """A recurrence's first date and its rule, with the end date when one was given."""
     if until is not None:
         last = resolve_day(until, ctx, None)
         if last < day:

@@ -17,11 +17,11 @@ Reading (`read_monthly`, called by the grammar before anything else) and buildin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from bot.dates import describe as txt
-from bot.dates.build import Resolved, _merge_times, _period_of, _timed, _with_period
+from bot.dates.build import Resolved, _merge_times, _period_of, _with_period, finish_recurrence
 from bot.dates.errors import WhenError, WhenErrorKind
 from bot.dates.lexicon import RRULE_DAYS
 from bot.dates.phrases import (
@@ -181,17 +181,4 @@ def build_monthly(phrases: Sequence[Phrase], ctx: Context) -> Resolved:
         if _matches(day, rule) and (day != ctx.today or still_ahead(ctx, clock)):
             break
         day += timedelta(days=1)
-    rrule = rrule_of(rule)
-    if until is not None:
-        last = resolve_day(until, ctx, None)
-        if last < day:
-            raise txt.end_before_start_days(day, last)
-        if found is None:
-            rrule += f";UNTIL={last:%Y%m%d}"
-        else:
-            end_of_day = datetime.combine(last, time(23, 59, 59), tzinfo=ctx.tz)
-            rrule += f";UNTIL={end_of_day.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-    if found is None:
-        return Resolved(day, day, True, rrule)
-    start, end = _timed(day, found, ctx, day_given=True)
-    return Resolved(start, end, False, rrule)
+    return finish_recurrence(day, found, rrule_of(rule), until, ctx)
