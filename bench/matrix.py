@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import procstat
+from bench import first_reply, procstat
 from bench.bots import BotRun, FloorRun, RelaisRun, ReminderBotRun, reminder_bot_version
 from bench.measurer import Measurer
 from bench.results_io import percentile, table, write
@@ -30,6 +30,7 @@ TARGET_RATIO = 1.05
 BLOCK = 25
 WARM_UP = 5
 MEMORY_ROOMS = 200
+START_REPEATS = 5
 BOTS = ("relais", "floor", "reminder-bot")
 # What each bot is asked, per kind of command (None: it has nothing alike).
 COMMANDS: dict[str, dict[str, str | None]] = {
@@ -93,6 +94,14 @@ async def _run(synapse: LocalSynapse, base: Path, rounds: int) -> dict[str, Any]
                         cpu[case] = cpu.get(case, 0.0) + procstat.cpu(bot.pid) - before
                     done += BLOCK
         warm = {who: round(procstat.rss_mb(bot.pid), 1) for who, bot in bots.items()}
+        print("mesure : du lancement à la première réponse", flush=True)
+        start = await first_reply.measure(
+            measurer,
+            bots,
+            {who: rooms[(who, "plain")] for who in BOTS},
+            {who: str(COMMANDS["!ping"][who]) for who in BOTS},
+            START_REPEATS,
+        )
         memory = await _memory_with_rooms(measurer, bots)
     except Exception:
         for who, bot in bots.items():
@@ -102,7 +111,7 @@ async def _run(synapse: LocalSynapse, base: Path, rounds: int) -> dict[str, Any]
         await measurer.close()
         for bot in bots.values():
             bot.stop()
-    return _summarise(samples, cpu, warm, memory, rounds)
+    return _summarise(samples, cpu, warm, start=start, memory=memory, rounds=rounds)
 
 
 async def _memory_with_rooms(measurer: Measurer, bots: dict[str, BotRun]) -> dict[str, Any]:
@@ -141,6 +150,8 @@ def _summarise(
     samples: dict[tuple[str, str, str], list[float]],
     cpu: dict[tuple[str, str, str], float],
     warm: dict[str, float],
+    *,
+    start: dict[str, Any],
     memory: dict[str, Any],
     rounds: int,
 ) -> dict[str, Any]:
@@ -199,8 +210,17 @@ def _summarise(
             f"{who} {m['rss_mb']} ({m['rooms_joined']} salons)" for who, m in memory.items()
         )
     )
+    print(
+        "du lancement à la première réponse (médiane de "
+        f"{START_REPEATS}, s ; CPU s) : "
+        + ", ".join(
+            f"{who} {start[who]['wall_s_median']:.2f} ; {start[who]['cpu_s_median']:.2f}"
+            for who in BOTS
+        )
+    )
     return {
         "rounds": rounds,
+        "start_to_first_reply": start,
         "reminder_bot": reminder_bot_version(),
         "target_ratio_p50": TARGET_RATIO,
         "cases": cases,

@@ -228,11 +228,12 @@ class Store:
         return list(rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row, for queries that find one (a key, LIMIT 1, an aggregate)."""
         async with self._access():
-            cursor = await self.db.execute(sql, params)
-            row = await cursor.fetchone()
-            await cursor.close()
-        return row
+            # One trip to the connection's thread (execute, fetchone and close were three,
+            # on the path of every message: the conversation lookup).
+            rows = await self.db.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def truncate_journal(self) -> bool:
         """Checkpoint the WAL and truncate it to zero bytes.

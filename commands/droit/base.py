@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from commands.droit.index import SearchIndex, SearchOptions, build_index
 from commands.droit.loader import LoadReport, read_content
 from commands.droit.model import Content, Topic
 from commands.droit.search import SearchResult, search
-
-if TYPE_CHECKING:
-    pass
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +24,30 @@ class KnowledgeBase:
         self._content = Content()
         self._index = build_index((), self.options)
         self._loaded = False
+        self._loading: asyncio.Future[LoadReport] | None = None
 
     @classmethod
     def open(cls, content_dir: Path, options: SearchOptions | None = None) -> KnowledgeBase:
         base = cls(content_dir, options)
         base.reload()
         return base
+
+    async def loaded(self) -> None:
+        """In the bot: the files are read the first time this is awaited, in a thread.
+
+        Nothing is read at start, so the bot answers its first message sooner (the files
+        and the index cost ~70 ms of CPU); the feature asks for them a few seconds after
+        start, and any command or conversation of this feature awaits this first.
+        """
+        if self._loaded:
+            return
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(asyncio.to_thread(self.reload))
+        try:
+            await asyncio.shield(self._loading)
+        except Exception:
+            self._loading = None  # logged by the caller; the next question tries again
+            raise
 
     @property
     def content(self) -> Content:

@@ -38,6 +38,7 @@ class DroitCommands(CommandSet):
     )
     @argument("question", required=False, rest=True)
     async def droit(self, ctx: CommandContext) -> str:
+        await self.base.loaded()
         text = ctx.args.get("question", "").strip()
         if not text:
             return await self._offer(ctx.services, ctx.message, answers.menu(self.base, ctx.prefix))
@@ -63,6 +64,7 @@ class DroitCommands(CommandSet):
     @droit.subcommand("recharger", texts.RELOAD_SUMMARY, role=Role.ORGANISER)
     async def reload(self, ctx: CommandContext) -> str:
         try:
+            await self.base.loaded()  # the version in service, kept for files now broken
             report = await asyncio.to_thread(self.base.reload)
         except Exception as exc:
             log_failure(logger, "droit: content reload", exc)
@@ -94,6 +96,7 @@ class DroitCommands(CommandSet):
     )
     @argument("recherche", required=False, rest=True)
     async def orga(self, ctx: CommandContext) -> str:
+        await self.base.loaded()
         return find_organisations(self.base.content, ctx.args.get("recherche", ""), ctx.prefix)
 
     @command(
@@ -105,6 +108,7 @@ class DroitCommands(CommandSet):
     )
     @argument("nom", required=False, rest=True)
     async def modele(self, ctx: CommandContext) -> list[str]:
+        await self.base.loaded()
         return template_replies(self.base.content, ctx.args.get("nom", ""), ctx.prefix)
 
     async def _offer(self, services: Services, message: Message, answer: Answer) -> str:

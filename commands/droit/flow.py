@@ -31,6 +31,7 @@ class ChoiceFlow:
     async def on_input(
         self, services: Services, message: Message, state: ConversationState, text: str
     ) -> Turn:
+        await self.base.loaded()  # a conversation may outlive a restart
         prefix = services.config.command_prefix
         themes, topics = offered(state)
         chosen = answers.choose(self.base, themes=themes, topics=topics, text=text, prefix=prefix)

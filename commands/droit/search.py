@@ -14,9 +14,6 @@ import enum
 import math
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from commands.droit.analysis import acronyms, words
 from commands.droit.index import SearchIndex, exact_key
 from commands.droit.lexicon import STOPWORDS
@@ -180,6 +177,11 @@ def _fuzzy(index: SearchIndex, term: str) -> tuple[tuple[str, float], ...]:
     if len(term) < 5 or not term.isalpha():
         return ()
     limit = 1 if len(term) < 9 else 2
+    # Imported at the first misspelt word, not at start: rapidfuzz is 41 modules and
+    # ~2.6 MB of memory that most questions never need.
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     found = process.extract(
         term, index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=3
     )

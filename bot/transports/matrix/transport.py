@@ -225,6 +225,8 @@ class MatrixTransport:
         changed += list(response.rooms.leave)
         if changed:
             await self._privacy_lost(await self._rooms.no_longer_private(changed), response)
+        if first:  # rooms and members known: answers may leave while a backlog is read
+            self._ready.set()
         for room_id, joined in response.rooms.join.items():
             events = list(joined.timeline.events)
             if joined.timeline.limited and joined.timeline.prev_batch:

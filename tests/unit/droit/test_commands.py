@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -141,6 +142,9 @@ async def test_reload_is_for_organisers_and_reports_problems(app: App, tmp_path:
     (refused,) = await member.say("!droit recharger")
     assert "réservée aux organisatrices et organisateurs" in refused
 
+    organiser = Chat(app, role=Role.ORGANISER)
+    (served,) = await organiser.say("!droit caf")  # the version in service
+    assert served.startswith("**CAF : contrôle")
     content = tmp_path / "content"
     shutil.copytree(app.feature(DroitFeature).base.content_dir, content)
     base = app.feature(DroitFeature).base
@@ -150,13 +154,36 @@ async def test_reload_is_for_organisers_and_reports_problems(app: App, tmp_path:
     data["que_faire"][1] = "x" * 301
     caf.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
 
-    organiser = Chat(app, role=Role.ORGANISER)
     (report,) = await organiser.say("!droit recharger")
     assert "1 problème(s) à corriger" in report
     assert "- caf.yaml: que_faire[2]: plus de 300 caractères (301)" in report
     assert "L'ancienne version reste en service pour : caf.yaml." in report
     (still,) = await organiser.say("!droit caf")
     assert still.startswith("**CAF : contrôle")
+
+
+async def test_content_is_read_after_start_or_at_the_first_question(app: App) -> None:
+    """Nothing is read while the bot starts (its first answer comes sooner); a job reads
+    the files two seconds later, and a question asked before waits for them."""
+    base = app.feature(DroitFeature).base
+    assert base.content.topics == ()
+    assert "droit:load" in app.services.scheduler.job_ids("droit:")
+    first = Chat(app)
+    (reply,) = await first.say("!orga cnil")  # before the job: read now, then answered
+    assert reply.startswith("**CNIL")
+    assert len(base.content.topics) > 20
+    loaded = base.content
+    await base.loaded()  # the job, later: nothing read again
+    assert base.content is loaded
+
+
+async def test_the_content_is_read_two_seconds_after_start_unasked(app: App) -> None:
+    base = app.feature(DroitFeature).base
+    for _ in range(100):  # the real scheduler, the real clock
+        if base.content.topics:
+            break
+        await asyncio.sleep(0.1)
+    assert len(base.content.topics) > 20
 
 
 async def test_orga_by_theme_department_and_name(chat: Chat) -> None:
