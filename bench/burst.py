@@ -8,8 +8,9 @@ reminders due at the same second (Relais: N events imported from an ICS file who
 reminders fall due then; matrix-reminder-bot: N rows in its own table, as it keeps them),
 and started again. Lateness of each reminder = Synapse's timestamp of the message that
 carries it minus the instant it was due (a Relais message lists them all), and the same
-at the client's sync. Rounds alternate the bots' order of start.
-Writes bench/results/burst.json and prints a table.
+at the client's sync. Rounds alternate the bots' order of start. The floor: Synapse's
+own send time, the measuring client's messages in the same encrypted room (sent → Synapse's
+timestamp). Writes bench/results/burst.json and prints a table.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ REMINDERS = 30
 ROUNDS = 2
 LEAD_SECONDS = 25  # from seeding to the instant: both bots restarted and synced by then
 SETTLE_SECONDS = 20
+FLOOR_WARM_UP = 5
+FLOOR_SENDS = 30
+# Lateness of reminders may exceed Synapse's own send time by this much at p99 (issue 16).
+ABOVE_FLOOR_MS = 100
 TITLE = "Chantier {n:03d} round {r}"
 
 
@@ -81,6 +86,7 @@ async def run(reminders: int, rounds: int) -> dict[str, Any]:
                 late: dict[str, dict[str, list[float]]] = {
                     who: {"server": [], "client": []} for who in bots
                 }
+                floor = await _send_floor(me, rooms["relais"])
                 for round_ in range(rounds):
                     await _round(
                         me,
@@ -99,7 +105,25 @@ async def run(reminders: int, rounds: int) -> dict[str, Any]:
                 await me.close()
                 for bot in bots.values():
                     bot.stop()
-    return _summarise(late, reminders, rounds)
+    return _summarise(late, floor, reminders, rounds)
+
+
+async def _send_floor(me: Measurer, room_id: str) -> list[float]:
+    """Synapse's own send time: a client's message in the same encrypted room, from the
+    moment it is sent to the timestamp Synapse gives it (seconds). The bots cannot beat it."""
+    for n in range(FLOOR_WARM_UP):  # the client's room key shared, connections open
+        await me.say(room_id, f"plancher (échauffement) {n}")
+    sent: dict[str, float] = {}
+    for n in range(FLOOR_SENDS):
+        started = time.time()
+        event_id, _ = await me.say(room_id, f"plancher {n}")
+        sent[event_id] = started
+    for _ in range(30):
+        arrived = {s.event_id: s.server_ts for s in me.seen if s.event_id in sent}
+        if len(arrived) == len(sent):
+            break
+        await me.sync(1000)
+    return [arrived[event_id] - started for event_id, started in sent.items()]
 
 
 async def _round(
@@ -156,7 +180,7 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def _summarise(
-    late: dict[str, dict[str, list[float]]], reminders: int, rounds: int
+    late: dict[str, dict[str, list[float]]], floor: list[float], reminders: int, rounds: int
 ) -> dict[str, Any]:
     result = {who: {k: _stats(v) for k, v in by.items()} for who, by in late.items()}
     rows: list[tuple[str, ...]] = [
@@ -177,7 +201,17 @@ def _summarise(
         result["relais"]["server"]["p99_ms"] / result["reminder-bot"]["server"]["p99_ms"], 3
     )
     print(f"ratio p99 Relais / matrix-reminder-bot : {ratio} (objectif ≤ 1)")
+    floor_stats = _stats(floor)
+    above = round(result["relais"]["server"]["p99_ms"] - floor_stats["p50_ms"], 1)
+    print(
+        f"plancher (envoi d'un client, même salon) p50 / p99 : {floor_stats['p50_ms']} /"
+        f" {floor_stats['p99_ms']} ms ; Relais p99 au-dessus du plancher p50 : {above} ms"
+        f" (objectif < {ABOVE_FLOOR_MS})"
+    )
     return {
+        "send_floor": floor_stats,
+        "relais_p99_above_floor_ms": above,
+        "meets_floor_target": above < ABOVE_FLOOR_MS,
         "reminders_per_round": reminders,
         "rounds": rounds,
         "reminder_bot": reminder_bot_version(),
