@@ -8,12 +8,8 @@ import time
 import pytest
 
 from bot.french import escape_markdown
-from bot.transports.matrix.markup import render
+from bot.transports.matrix.markup import ALLOWED_TAGS, render
 
-ALLOWED_TAGS = {
-    "a", "strong", "em", "p", "br", "ul", "ol", "li", "code", "pre", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr",
-}  # fmt: skip
 TAG = re.compile(r"<(/?)([a-z0-9]+)((?: [a-z]+=\"[^\"]*\")*)>")
 
 

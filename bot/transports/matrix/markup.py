@@ -35,6 +35,11 @@ import html
 import re
 from dataclasses import dataclass, field
 
+# The only tags written here, all among those the Matrix spec suggests clients render.
+ALLOWED_TAGS = frozenset(
+    {"a", "strong", "em", "p", "br", "ul", "ol", "li", "code", "pre", "hr"}
+    | {f"h{level}" for level in range(1, 7)}
+)
 SAFE_URL_PREFIXES = ("https://", "http://", "mailto:", "tel:", "matrix:")
 MAX_NESTING = 3  # list levels; deeper indentation is continuation text
 
