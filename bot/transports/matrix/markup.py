@@ -22,9 +22,11 @@ a double quote. Every construct is recognised in linear time: no regular express
 can backtrack over more than one line's run of spaces, and delimiters are paired with
 stacks.
 
-Why not Python-Markdown and nh3, which rendered these texts before: together they cost
-the running bot about 2.5 MB of resident memory and 60 imported modules, for one
-function whose input is a few hundred characters of our own texts or of a short message.
+Why not Python-Markdown and nh3, which rendered these texts before: for one function
+whose input is a few hundred characters, they cost the started bot 2.6 MB of resident
+memory and 21 modules (68.7 -> 66.1 MB, `python -m bench startup`; importing this
+module's caller alone: 19.6 -> 13.8 MB, 179 -> 95 modules). Rendering is also 5 to 6
+times faster (a rights fiche: 1.16 ms -> 0.20 ms).
 The texts still render as they did: tests/unit/test_markup_parity.py compares both on
 every rights fiche, help text and reply of the bot.
 """
