@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from nacl.public import PrivateKey
 
-from bot.transports.matrix.format import _ALLOWED_TAGS
+from bot.transports.matrix.markup import ALLOWED_TAGS
 from commands.temoignage import texts as tem_texts
 from devserver.synapse import LocalSynapse, UserCredentials
 from tests.kit.cli import run_relais
@@ -112,7 +112,7 @@ async def test_rights_answers_in_an_encrypted_group_room(
         html = content["formatted_body"]
         assert "<ol>" in html and "<li>" in html  # the numbered steps are a real list
         assert "<strong>CAF : contrôle" in html
-        assert html_tags(html) <= _ALLOWED_TAGS  # nothing outside the sanitiser's list
+        assert html_tags(html) <= ALLOWED_TAGS  # nothing outside the renderer's list
 
         sources = await answer(alice, room_id, "!droit caf sources")
         assert sources.startswith("Sources : CAF : contrôle")

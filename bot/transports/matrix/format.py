@@ -1,63 +1,24 @@
-"""Our light Markdown replies as Matrix message content: plain body + sanitised HTML."""
+"""Our light Markdown replies as Matrix message content: plain body + safe HTML."""
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 from typing import Any
 
-import markdown
-import nh3
-
 from bot.french import unescape_markdown
+from bot.transports.matrix.markup import render
 
 # A Matrix event may hold 64 KiB; phones are happier with much less. Longer answers are
 # split at paragraph boundaries into several messages.
 MAX_BODY_CHARS = 6000
 
-# Tags the Matrix spec suggests clients render (m.room.message formatted_body).
-_ALLOWED_TAGS = {
-    "a", "b", "strong", "i", "em", "u", "del", "s", "p", "br", "ul", "ol", "li",
-    "code", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub",
-}  # fmt: skip
-_ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
-_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
-def _spaced_lists(text: str) -> str:
-    """Python-Markdown needs a blank line before a list; chat texts rarely have one."""
-    out: list[str] = []
-    previous = ""
-    for line in text.split("\n"):
-        if _LIST_LINE.match(line) and previous.strip() and not _LIST_LINE.match(previous):
-            out.append("")
-        out.append(line)
-        previous = line
-    return "\n".join(out)
-
-
-# One converter, reset after each text (Python-Markdown's documented way to convert many
-# documents): building one costs as much as converting a short reply. Only the event loop
-# thread formats messages, so it is never used by two threads at once.
-_MARKDOWN = markdown.Markdown(extensions=["nl2br", "sane_lists"], output_format="html")
 
 
 def to_html(text: str) -> str:
     # Our texts are Markdown, never HTML: "<question>" in a usage line must stay visible.
-    escaped = html.escape(text, quote=False)
-    try:
-        rendered = _MARKDOWN.convert(_spaced_lists(escaped))
-    finally:
-        _MARKDOWN.reset()
-    return nh3.clean(
-        rendered,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"https", "http", "mailto", "tel", "matrix"},
-        link_rel="noopener",
-    ).strip()
+    return render(text)
 
 
 # The same texts come back often in rooms (help, rights topics, menus): rendering and
