@@ -115,8 +115,9 @@ async def test_transient_failures_are_retried_with_backoff(tmp_path: Path) -> No
     outbox.register_transport(transport)
     outbox.start()
     await outbox.enqueue(OutgoingDraft(ROOM, "bonjour"))
-    for _ in range(200):
+    for _ in range(200):  # bounded in time: a retry waits its backoff
         await outbox.drain(1)
+        await asyncio.sleep(0.01)
         if transport.sent:
             break
     await outbox.stop()
@@ -141,8 +142,9 @@ async def test_transient_failures_never_use_a_message_up(tmp_path: Path) -> None
     outbox.register_transport(transport)
     outbox.start()
     await outbox.enqueue(OutgoingDraft(ROOM, "rappel : réunion ce soir"))
-    for _ in range(400):
+    for _ in range(400):  # bounded in time: a retry waits its backoff
         await outbox.drain(1)
+        await asyncio.sleep(0.01)
         if transport.sent:
             break
         await asyncio.sleep(0.02)
@@ -177,8 +179,9 @@ async def test_unexpected_errors_give_up_after_max_attempts_with_logged_reason(
     outbox.start()
     await outbox.enqueue(OutgoingDraft(ROOM, "annonce du groupe"))
     row = None
-    for _ in range(300):
+    for _ in range(300):  # bounded in time: a retry waits its backoff
         await outbox.drain(1)
+        await asyncio.sleep(0.01)
         row = await store.fetchone("SELECT status, faults, last_error, text FROM outbox")
         if row is not None and row["status"] == "failed":
             break
@@ -294,8 +297,9 @@ async def test_rate_limited_room_keeps_order_and_does_not_block_others(tmp_path:
         + [OutgoingDraft(ROOM, f"calm {i}") for i in range(5)]
     )
     outbox.start()
-    for _ in range(200):
+    for _ in range(200):  # bounded in time: a retry waits its backoff
         await outbox.drain(1)
+        await asyncio.sleep(0.01)
         if len(transport.sent) == 10:
             break
     await outbox.stop()
