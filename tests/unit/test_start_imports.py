@@ -46,3 +46,44 @@ def test_the_bot_starts_without_what_only_some_actions_need() -> None:
     # The web server (no feature serves pages here) and the letter's feed writer.
     assert "aiohttp.web" not in loaded
     assert "feedgen" not in loaded
+    # Fuzzy matching of rights questions: the first misspelt word.
+    assert "rapidfuzz" not in loaded
+
+
+_MATRIX_CHILD = """
+import json, sys
+import bot.transports.matrix.transport
+import nacl.public
+from Crypto.Util import _raw_api
+from nio.crypto.attachments import decrypt_attachment, encrypt_attachment
+
+key = nacl.public.PrivateKey.generate()
+sealed = nacl.public.SealedBox(key.public_key).encrypt(b"temoignage")
+opened = nacl.public.SealedBox(key).decrypt(sealed)
+data, keys = encrypt_attachment(b"piece jointe")
+plain = decrypt_attachment(data, keys["key"]["k"], keys["hashes"]["sha256"], keys["iv"])
+print(json.dumps({
+    "backend": _raw_api.backend,
+    "pycparser": "pycparser" in sys.modules,
+    "nacl": opened.decode(),
+    "attachment": plain.decode(),
+}))
+"""
+
+
+def test_matrix_runs_pycryptodome_on_ctypes_and_pynacl_still_works() -> None:
+    """See bot/transports/matrix/__init__.py: the cffi package is kept out of the bot."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MATRIX_CHILD],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "backend": "ctypes",
+        "pycparser": False,
+        "nacl": "temoignage",
+        "attachment": "piece jointe",
+    }
