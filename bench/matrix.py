@@ -3,7 +3,7 @@ matrix-reminder-bot 0.4, side by side.
 
 The three bots run as their own processes on the same Synapse, in the same run; one
 measuring client (real E2EE) sends commands and times until the bot's answer arrives, in
-plain and encrypted rooms, alternating between the bots block by block so machine noise
+plain and encrypted rooms, alternating between the bots every 5 commands so machine noise
 hits all alike. The floor echoes any command. matrix-reminder-bot ignores commands it does
 not know: it is asked `!help` (a one-line answer, like `!ping`) and `!help reminders` (its
 long help, like `!aide`); it has nothing like `!droit`. It reads the room's state for
@@ -27,7 +27,7 @@ from bench.results_io import percentile, table, write
 from devserver.synapse import LocalSynapse
 
 TARGET_RATIO = 1.05
-BLOCK = 25
+BLOCK = 5
 WARM_UP = 5
 MEMORY_ROOMS = 200
 START_REPEATS = 5
@@ -232,7 +232,7 @@ def _summarise(
 
 
 def main(argv: list[str]) -> int:
-    rounds = 120
+    rounds = 200
     for option in argv:
         if option.startswith("--rounds="):
             rounds = int(option.split("=", 1)[1])
