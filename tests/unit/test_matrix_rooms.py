@@ -147,3 +147,26 @@ async def test_a_third_person_moves_private_replies_to_a_new_room(
     old = Channel("matrix", "!dm:example.org", is_direct=True)
     with pytest.raises(PermanentDeliveryError):
         await directory.resolve_target(old)
+
+
+def test_room_names_come_from_shared_rooms_and_only_those_a_sync_mentioned(
+    directory: RoomDirectory, client: FakeClient
+) -> None:
+    client.synced("!shared:example.org", invited=None, joined=(ALICE, CAROL))
+    client.synced("!quiet:example.org", invited=None, joined=(ALICE, CAROL))
+    client.synced("!private:example.org", invited=None, joined=(ALICE,))
+    for room_id, name in (
+        ("!shared:example.org", "Collectif des Sablons"),
+        ("!quiet:example.org", "Bureau"),
+        ("!private:example.org", "Alice et le robot"),
+    ):
+        client.rooms[room_id].name = name
+    # The first sync of a run: every room.
+    assert directory.shared_room_names() == {
+        "!shared:example.org": "Collectif des Sablons",
+        "!quiet:example.org": "Bureau",
+    }
+    # Later syncs: the rooms they mention (a quiet room keeps the name it was given).
+    client.rooms["!shared:example.org"].name = "Sablons en lutte"
+    mentioned = ["!shared:example.org", "!private:example.org", "!left:example.org"]
+    assert directory.shared_room_names(mentioned) == {"!shared:example.org": "Sablons en lutte"}

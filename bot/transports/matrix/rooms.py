@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -266,14 +267,18 @@ class RoomDirectory:
         except (OSError, aiohttp.ClientError) as exc:
             logger.warning("updating m.direct failed (%s)", exc.__class__.__name__)
 
-    def shared_room_names(self) -> dict[str, str]:
-        """Names of the non-private rooms the bot is in, by room id and configured alias.
+    def shared_room_names(self, room_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Names of the non-private rooms the bot is in (those of `room_ids` only, when
+        given: the rooms a sync mentioned), by room id and configured alias.
 
         Only a room's own name or canonical alias: nio's display name of an unnamed room
         is made of its members' names, which must not end up in messages.
         """
         named: dict[str, str] = {}
-        for room_id, room in self._client.rooms.items():
+        rooms = self._client.rooms
+        wanted = rooms.keys() if room_ids is None else [r for r in room_ids if r in rooms]
+        for room_id in wanted:
+            room = rooms[room_id]
             name = room.name or room.canonical_alias
             if name and not self.is_private(room_id):
                 named[room_id] = name

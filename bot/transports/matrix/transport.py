@@ -1,13 +1,12 @@
 """Matrix transport: matrix-nio with end-to-end encryption (vodozemac), one device for life.
 
-Receiving: our own sync loop (not `sync_forever`) so that the sync token is saved only
-after the events of a batch were handled, and so reconnection uses our backoff. The first
-sync of every run asks for the full state of every joined room (members included, no lazy
-loading): after a restart the bot knows each room, quiet ones too, exactly as before.
-Commands older than `matrix.command_window_minutes` are ignored (never answer an ancient
-backlog); handled event ids are recorded in the store before routing, so nothing is
-answered twice after a restart. Sending: the outbox key is the Matrix txn_id; a rate
-limit comes back as a per-room retry (`max_limit_exceeded=0`) without blocking other rooms.
+Receiving: our own sync loop (not `sync_forever`): the sync token is saved only after a
+batch was handled, and reconnection uses our backoff. The first sync of every run asks for
+the full state of every joined room (members included, no lazy loading), so after a restart
+the bot knows each room, quiet ones too. Commands older than `matrix.command_window_minutes`
+are ignored; handled event ids are recorded before routing, so nothing is answered twice
+after a restart. Sending: the outbox key is the Matrix txn_id; a rate limit comes back as a
+per-room retry (`max_limit_exceeded=0`) without blocking other rooms.
 """
 
 from __future__ import annotations
@@ -241,7 +240,8 @@ class MatrixTransport:
         if response.to_device_events:  # maybe the room keys we asked for
             for room_id, readable in self._undecryptable_now().readable_again():
                 await self._on_text(room_id, readable, handle)
-        for room, name in self._rooms.shared_room_names().items():  # never private rooms
+        mentioned = None if first else response.rooms.join  # a quiet room's name is known
+        for room, name in self._rooms.shared_room_names(mentioned).items():  # never private
             self._services.names.learn(f"{NAME}:{room}", name)
 
     def _age_seconds(self, event: Any) -> float:
