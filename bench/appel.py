@@ -43,7 +43,7 @@ from bot.transports.matrix.transport import create as create_matrix
 from commands import all_features
 from commands.appel import AppelFeature
 from commands.appel.model import Call, new_uid
-from commands.appel.service import AppelService
+from commands.appel.service import DELIVERY_TOPIC, AppelService
 from devserver.synapse import LocalSynapse
 
 ROOMS = 100
@@ -88,7 +88,12 @@ async def _rooms(me: AsyncClient, bots: list[str]) -> list[str]:
 async def _wait_joined(me: AsyncClient, rooms: list[str], bot: str) -> None:
     for _ in range(600):
         await me.sync(timeout=1000)
-        joined = [r for r in rooms if (room := me.rooms.get(r)) and bot in room.users]
+        # nio's `users` counts invited people too: the bot must have joined.
+        joined = [
+            r
+            for r in rooms
+            if (room := me.rooms.get(r)) and bot in room.users and bot not in room.invited_users
+        ]
         if len(joined) == len(rooms):
             return
     raise TimeoutError("the bot did not join every room")
@@ -155,7 +160,7 @@ async def _run(synapse: LocalSynapse, base: Path, rounds: int) -> dict[str, Any]
             service = app.feature(AppelFeature).service
             assert isinstance(service, AppelService)
             delivered = Delivered()
-            app.services.outbox.on_delivered("appel-", delivered)
+            app.services.outbox.on_delivered(DELIVERY_TOPIC, delivered)
             samples = await _measure(service, delivered, floor, targets, rounds)
             samples["chat"] = [await _via_chat(me, origin, delivered, n) for n in range(3)]
             bot = people["relais"].user_id
