@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from bot.app import App
+from bot.bootstrap import feature_sections
+from bot.config import parse_config
 from bot.message import Channel, Message, Outgoing, Role, Sender
+from bot.router import Command
+from commands import all_features
 
 
 class RecordingTransport:
@@ -66,3 +73,32 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise TimeoutError(f"condition not met within {within:.0f} s (last: {result!r})")
         await asyncio.sleep(every)
+
+
+@asynccontextmanager
+async def running_app(data_dir: Path, settings: dict[str, Any]) -> AsyncIterator[App]:
+    """A started App with every feature, on real SQLite in `data_dir`, configured by
+    `settings` (besides `relais.data_dir`), with a `RecordingTransport("test")`."""
+    features = all_features()
+    config = parse_config(
+        {**settings, "relais": {**settings.get("relais", {}), "data_dir": str(data_dir)}},
+        sections=feature_sections(features),
+        environ={},
+    )
+    async with App(config, features) as running:
+        running.add_transport(RecordingTransport("test"))
+        yield running
+
+
+def command_lines(app: App) -> list[str]:
+    """Every command and sub-command name, as a person would start typing it."""
+    lines: list[str] = []
+
+    def walk(command: Command, head: str) -> None:
+        lines.append(f"!{head}")
+        for sub in command.subcommands:
+            walk(sub, f"{head} {sub.name}")
+
+    for command in app.router.commands():
+        walk(command, command.name)
+    return lines

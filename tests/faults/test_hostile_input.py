@@ -27,15 +27,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import App
-from bot.bootstrap import feature_sections
-from bot.config import parse_config
 from bot.message import Channel, Message, Role, Sender
-from bot.router import MAX_MESSAGE_CHARS, Command
+from bot.router import MAX_MESSAGE_CHARS
 from bot.texts import APOLOGY, APOLOGY_CONVERSATION, number
 from bot.transports.matrix.format import to_html
-from commands import all_features
 from commands.temoignage.crypto import encode_key
-from tests.helpers import RecordingTransport, message
+from tests.helpers import RecordingTransport, command_lines, message, running_app
 from tests.kit.cli import run_relais
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,10 +57,9 @@ HOSTILE = {
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    features = all_features()
-    config = parse_config(
+    async with running_app(
+        tmp_path / "data",
         {
-            "relais": {"data_dir": str(tmp_path / "data")},
             "flood": {"capacity": 1000, "refill_per_minute": 6000},
             "testimonies": {"public_keys": [PUBLIC_KEY]},
             "groups": [
@@ -74,29 +70,11 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
                 }
             ],
         },
-        sections=feature_sections(features),
-        environ={},
-    )
-    async with App(config, features) as running:
-        running.add_transport(RecordingTransport("test"))
+    ) as running:
         for warm_up in ("!droit caf", "!orga 72", "!modele rgpd", "!agenda", "!aide"):
             await running.router.handle(message(warm_up, direct=True))
         assert await running.services.outbox.drain(10)
         yield running
-
-
-def command_lines(app: App) -> list[str]:
-    """Every command and sub-command name, as a person would start typing it."""
-    lines: list[str] = []
-
-    def walk(command: Command, head: str) -> None:
-        lines.append(f"!{head}")
-        for sub in command.subcommands:
-            walk(sub, f"{head} {sub.name}")
-
-    for command in app.router.commands():
-        walk(command, command.name)
-    return lines
 
 
 async def handle_timed(

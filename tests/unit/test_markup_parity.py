@@ -20,16 +20,12 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.bootstrap import feature_sections
-from bot.config import parse_config
 from bot.message import Role
-from bot.router import Command
 from bot.transports.matrix.markup import render
-from commands import all_features
 from commands.droit import render as droit_render
 from commands.droit.loader import read_content
 from commands.temoignage import texts as temoignage_texts
-from tests.helpers import RecordingTransport, message
+from tests.helpers import RecordingTransport, command_lines, message, running_app
 
 markdown = pytest.importorskip("markdown")
 nh3 = pytest.importorskip("nh3")
@@ -115,33 +111,13 @@ def constant_texts() -> Iterator[tuple[str, str]]:
                     yield f"{name}.{attribute}[{i}]", text
 
 
-def command_lines(app: App) -> list[str]:
-    lines: list[str] = []
-
-    def walk(command: Command, head: str) -> None:
-        lines.extend((f"!{head}", f"!aide {head}"))
-        for sub in command.subcommands:
-            walk(sub, f"{head} {sub.name}")
-
-    for command in app.router.commands():
-        walk(command, command.name)
-    return lines
-
-
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    features = all_features()
-    config = parse_config(
-        {
-            "relais": {"data_dir": str(tmp_path / "data")},
-            "flood": {"capacity": 1000, "refill_per_minute": 6000},
-            "organisers": {"matrix": ["@orga:example.org"]},
-        },
-        sections=feature_sections(features),
-        environ={},
-    )
-    async with App(config, features) as running:
-        running.add_transport(RecordingTransport("test"))
+    settings = {
+        "flood": {"capacity": 1000, "refill_per_minute": 6000},
+        "organisers": {"matrix": ["@orga:example.org"]},
+    }
+    async with running_app(tmp_path / "data", settings) as running:
         yield running
 
 
@@ -149,7 +125,13 @@ async def reply_texts(app: App) -> list[tuple[str, str]]:
     transport = app.services.outbox._transports["test"]
     assert isinstance(transport, RecordingTransport)
     content = read_content(ROOT / "content").content
-    typed = [*command_lines(app), "!aide", "!orga 72", "!orga caf", "!droit caf algorithme"]
+    typed = [
+        *(each for line in command_lines(app) for each in (line, f"!aide {line[1:]}")),
+        "!aide",
+        "!orga 72",
+        "!orga caf",
+        "!droit caf algorithme",
+    ]
     typed += [f"!droit {topic.id}" for topic in content.topics]
     typed += [f"!modele {template.id}" for template in content.templates]
     found: list[tuple[str, str]] = []
