@@ -21,9 +21,9 @@ def to_html(text: str) -> str:
     return render(text)
 
 
-# The same texts come back often in rooms (help, rights topics, menus): rendering and
-# sanitising one is most of the CPU a reply costs. Only texts sent to rooms are kept here;
-# a private reply is never held in memory after it is sent.
+# The same texts come back often in rooms (help, rights topics, menus): each is rendered
+# once. Only texts sent to rooms are kept here; a private reply is never held in memory
+# after it is sent.
 _shared_html = lru_cache(maxsize=128)(to_html)
 
 

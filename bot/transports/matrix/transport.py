@@ -181,7 +181,6 @@ class MatrixTransport:
             if first:
                 first = False
                 self._rooms_ready()
-                self._ready.set()
                 logger.info("Matrix sync running (%d joined rooms)", len(self.client.rooms))
 
     async def _sleep_after_failure(self, what: str, backoff: float) -> None:
